@@ -1,0 +1,35 @@
+"""Secrets by reference: pass the connection id through XCom, resolve the secret where it is used.
+
+The producer decides *which* credentials the consumer uses and passes only their name. The consumer
+resolves the secret itself, from Airflow's connections or your secrets backend, so the secret
+never reaches the metadata DB, the UI or the REST API.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Connection, dag, task
+
+
+# --8<-- [start:dag]
+@dag(schedule=None, tags=["basics"])
+def basics_secret_by_reference():
+    @task
+    def choose_warehouse() -> str:
+        # Only the connection id travels through XCom.
+        return "warehouse_api"
+
+    @task
+    def call_warehouse(warehouse_conn_id: str):
+        connection = Connection.get(warehouse_conn_id)  # resolved in the consumer's worker
+        token = connection.password
+        # ... call the API with `token` here; return only what is not secret.
+        return {"host": connection.host, "authenticated": bool(token)}
+
+    call_warehouse(choose_warehouse())
+
+
+dag = basics_secret_by_reference()
+# --8<-- [end:dag]
+
+if __name__ == "__main__":
+    dag.test()

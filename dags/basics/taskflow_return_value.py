@@ -1,0 +1,31 @@
+"""TaskFlow: a ``@task`` return value flows into the next ``@task`` as an argument.
+
+Use this form for Python tasks. Calling one task with another task's result wires the dependency
+and the XCom in one move: Airflow pushes the return value under ``return_value`` and pulls it for
+the downstream task. No key or task id is typed by hand.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+
+# --8<-- [start:dag]
+@dag(schedule=None, tags=["basics"])
+def basics_taskflow_return_value():
+    @task
+    def announce_batch() -> str:
+        return "batch_99482"
+
+    @task
+    def process_batch(batch_id: str) -> str:
+        return f"processed {batch_id}"
+
+    process_batch(announce_batch())
+
+
+dag = basics_taskflow_return_value()
+# --8<-- [end:dag]
+
+if __name__ == "__main__":
+    dag.test()

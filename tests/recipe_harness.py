@@ -1,0 +1,167 @@
+"""Run recipe DAGs for real, in this process, and read back what they stored.
+
+The harness is shared by the pytest session (``tests/conftest.py``) and the speed benchmark
+(``benchmarks/recipe_speed.py``). Use it in this order:
+
+1. ``configure_airflow_home(path)`` before anything imports ``airflow`` (Airflow reads its
+   configuration once, at import time);
+2. ``migrate_metadata_db()`` once per ``AIRFLOW_HOME``;
+3. ``load_recipes()`` once, then ``run_recipe(dag)`` for each recipe.
+
+``run_recipe`` calls ``dag.test()`` with a fixed logical date, so run ids are stable, and returns a
+``RecipeRun``: the task states plus every XCom row of the run, both as the metadata DB holds it and
+deserialized through the configured XCom backend (what a downstream task would receive).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.sdk import DAG
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DAGS_FOLDER = REPO_ROOT / "dags"
+
+# Every recipe run uses this logical date, so its run id is always
+# "manual__2026-01-01T00:00:00+00:00" and the rows shown on the site are reproducible.
+FIXED_LOGICAL_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+# The connection the "secrets" recipes use. The password is a stand-in for a real API token.
+DEMO_WAREHOUSE_CONNECTION = {
+    "conn_type": "http",
+    "host": "warehouse.example.com",
+    "password": "demo-token-not-a-real-secret",
+}
+
+
+def airflow_environment(home: Path, dags_folder: Path = DAGS_FOLDER) -> dict[str, str]:
+    """The environment variables of a throwaway Airflow: SQLite metadata DB, no examples."""
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        # Demo configuration some recipes read at run time (never at parse time).
+        "AIRFLOW_CONN_WAREHOUSE_API": json.dumps(DEMO_WAREHOUSE_CONNECTION),
+        "AIRFLOW_VAR_COOKBOOK_DATA_ROOT": f"file://{home / 'data'}",
+    }
+
+
+def configure_airflow_home(home: Path, dags_folder: Path = DAGS_FOLDER) -> None:
+    """Point this process at a throwaway Airflow home. Must run before ``import airflow``."""
+    if "airflow" in sys.modules:
+        raise RuntimeError(
+            "configure_airflow_home() must run before airflow is imported: Airflow reads its "
+            "configuration once, at import time. Call it at the top of conftest.py or your script."
+        )
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.update(airflow_environment(home, dags_folder))
+
+
+def migrate_metadata_db() -> None:
+    """Create the metadata DB schema (what ``airflow db migrate`` does on an empty database)."""
+    from airflow.utils.db import initdb
+
+    initdb()
+
+
+def load_recipes(dags_folder: Path = DAGS_FOLDER) -> DagBag:
+    """Parse every recipe file the way the DAG processor does, warnings and import errors kept."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(dags_folder), safe_mode=False)
+
+
+@dataclass(frozen=True)
+class StoredXCom:
+    """One row of the ``xcom`` table, as stored and as a downstream task would receive it."""
+
+    task_id: str
+    map_index: int
+    key: str
+    stored: Any
+    """The value column as the metadata DB holds it (JSON: serde envelopes, references, ...)."""
+    value: Any
+    """The same row deserialized through the configured XCom backend."""
+
+
+@dataclass
+class RecipeRun:
+    """The outcome of one ``dag.test()`` run: its state, its task states and its XCom rows."""
+
+    dag_id: str
+    run_id: str
+    state: str
+    task_states: dict[str, str]
+    """``task_id`` -> state; a mapped task instance appears as ``task_id[map_index]``."""
+    xcoms: list[StoredXCom] = field(default_factory=list)
+
+    def row(self, task_id: str, key: str = "return_value", map_index: int = -1) -> StoredXCom:
+        for xcom in self.xcoms:
+            if (xcom.task_id, xcom.key, xcom.map_index) == (task_id, key, map_index):
+                return xcom
+        stored = sorted((x.task_id, x.key, x.map_index) for x in self.xcoms)
+        raise KeyError(
+            f"Run {self.run_id} of {self.dag_id} stored no XCom for task {task_id!r}, key {key!r}, "
+            f"map index {map_index}. Rows it stored (task, key, map index): {stored}"
+        )
+
+    def value(self, task_id: str, key: str = "return_value", map_index: int = -1) -> Any:
+        """The value a downstream task pulling this key receives."""
+        return self.row(task_id, key, map_index).value
+
+    def keys(self, task_id: str) -> list[str]:
+        """Every key the task pushed, sorted."""
+        return sorted({x.key for x in self.xcoms if x.task_id == task_id})
+
+
+def run_recipe(dag: DAG, logical_date: datetime = FIXED_LOGICAL_DATE) -> RecipeRun:
+    """Run ``dag`` with ``dag.test()`` and read back its task states and XCom rows."""
+    dag_run = dag.test(logical_date=logical_date)
+    return read_run(dag.dag_id, dag_run.run_id, dag_run.state)
+
+
+def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
+    """Read the task states and XCom rows of one run from the metadata DB."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.xcom import XComModel
+    from airflow.sdk.execution_time.xcom import XCom
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        task_instances = session.scalars(
+            select(TaskInstance).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id)
+        ).all()
+        task_states = {
+            (ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"): str(ti.state)
+            for ti in task_instances
+        }
+        rows = session.scalars(
+            select(XComModel)
+            .where(XComModel.dag_id == dag_id, XComModel.run_id == run_id)
+            .order_by(XComModel.task_id, XComModel.map_index, XComModel.key)
+        ).all()
+        xcoms = [
+            StoredXCom(
+                task_id=row.task_id,
+                map_index=row.map_index,
+                key=row.key,
+                stored=row.value,
+                value=XCom.deserialize_value(row),
+            )
+            for row in rows
+        ]
+    return RecipeRun(
+        dag_id=dag_id, run_id=run_id, state=str(state), task_states=task_states, xcoms=xcoms
+    )
