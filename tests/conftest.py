@@ -1,4 +1,4 @@
-"""One pytest session = one throwaway Airflow: SQLite metadata DB migrated once, every recipe run once.
+"""One pytest session, one throwaway Airflow: a SQLite DB migrated once, each recipe run once.
 
 Airflow reads its configuration when it is first imported, so the throwaway ``AIRFLOW_HOME`` is set
 here, at import time of this conftest, before any test module imports ``airflow``.
@@ -24,7 +24,7 @@ from tests.recipe_harness import (
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
 
-# Recipes teach Airflow 3 APIs: a deprecated import or call inside Airflow fails the test that hit it.
+# Recipes teach Airflow 3 APIs: an Airflow deprecation warning fails the test that raised it.
 AIRFLOW_DEPRECATIONS = (
     "airflow.exceptions.RemovedInAirflow4Warning",
     "airflow.sdk.exceptions.RemovedInAirflow4Warning",

@@ -1,4 +1,4 @@
-"""Every file under dags/ is one recipe: it parses cleanly and its DAG runs to the expected outcome."""
+"""Every file under dags/ is one recipe: it parses cleanly and runs to its expected outcome."""
 
 from __future__ import annotations
 

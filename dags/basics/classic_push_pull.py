@@ -7,33 +7,35 @@ consumer pulls both by task id and key.
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
 
 
-# --8<-- [start:callables]
-def announce_batch(ti):
+def push_batch_id_and_status(ti):
     # An explicit, specific key: the row shows up as `batch_status_v1` in the UI's XCom tab.
     ti.xcom_push(key="batch_status_v1", value="ready_for_processing")
     # The return value is pushed too, under the key `return_value`.
     return "batch_99482"
 
 
-def process_batch(ti):
+def pull_batch_id_and_status(ti):
     batch_id = ti.xcom_pull(task_ids="announce_batch", key="return_value")
     batch_status = ti.xcom_pull(task_ids="announce_batch", key="batch_status_v1")
     if batch_status != "ready_for_processing":
         raise ValueError(f"Batch {batch_id} is {batch_status!r}, expected 'ready_for_processing'")
     return f"processed {batch_id}"
-# --8<-- [end:callables]
 
 
-# --8<-- [start:dag]
 with DAG(dag_id="basics_classic_push_pull", schedule=None, tags=["basics"]) as dag:
-    announce = PythonOperator(task_id="announce_batch", python_callable=announce_batch)
-    process = PythonOperator(task_id="process_batch", python_callable=process_batch)
-    announce >> process
-# --8<-- [end:dag]
+    announce_batch = PythonOperator(
+        task_id="announce_batch", python_callable=push_batch_id_and_status
+    )
+    process_batch = PythonOperator(
+        task_id="process_batch", python_callable=pull_batch_id_and_status
+    )
+    announce_batch >> process_batch
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

@@ -7,13 +7,12 @@ changes, publish ``_v2`` beside ``_v1`` until every reader has moved.
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 from airflow.sdk import dag, get_current_context, task
 
-# --8<-- [start:keys]
 # Declared once; producers and consumers use the constant, never a retyped string.
 PROCESSED_CUSTOMER_COUNT_V1 = "processed_customer_count_v1"  # int: every processed customer
 PROCESSED_CUSTOMER_COUNT_V2 = "processed_customer_count_v2"  # dict: billable and test accounts
-# --8<-- [end:keys]
 
 CUSTOMERS = [
     {"id": 1, "email": "ana@example.com", "test_account": False},
@@ -23,7 +22,6 @@ CUSTOMERS = [
 ]
 
 
-# --8<-- [start:dag]
 @dag(schedule=None, tags=["basics"])
 def basics_explicit_keys():
     @task
@@ -56,7 +54,7 @@ def basics_explicit_keys():
 
 
 dag = basics_explicit_keys()
-# --8<-- [end:dag]
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

@@ -7,12 +7,12 @@ the row count and the size. The consumer opens the URI itself.
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 import json
 
 from airflow.sdk import ObjectStoragePath, Variable, dag, get_current_context, task
 
 
-# --8<-- [start:dag]
 @dag(schedule=None, tags=["basics"])
 def basics_reference_not_data():
     @task
@@ -45,7 +45,7 @@ def basics_reference_not_data():
 
 
 dag = basics_reference_not_data()
-# --8<-- [end:dag]
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

@@ -7,10 +7,10 @@ never reaches the metadata DB, the UI or the REST API.
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 from airflow.sdk import Connection, dag, task
 
 
-# --8<-- [start:dag]
 @dag(schedule=None, tags=["basics"])
 def basics_secret_by_reference():
     @task
@@ -29,7 +29,7 @@ def basics_secret_by_reference():
 
 
 dag = basics_secret_by_reference()
-# --8<-- [end:dag]
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

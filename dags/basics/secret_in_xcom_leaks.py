@@ -7,10 +7,10 @@ and the REST API, for anyone who can see this DAG. Do not copy this; see
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 from airflow.sdk import Connection, dag, task
 
 
-# --8<-- [start:dag]
 @dag(schedule=None, tags=["basics", "anti-pattern"])
 def basics_secret_in_xcom_leaks():
     @task
@@ -26,7 +26,7 @@ def basics_secret_in_xcom_leaks():
 
 
 dag = basics_secret_in_xcom_leaks()
-# --8<-- [end:dag]
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

@@ -7,10 +7,10 @@ the downstream task. No key or task id is typed by hand.
 
 from __future__ import annotations
 
+# --8<-- [start:recipe]
 from airflow.sdk import dag, task
 
 
-# --8<-- [start:dag]
 @dag(schedule=None, tags=["basics"])
 def basics_taskflow_return_value():
     @task
@@ -25,7 +25,7 @@ def basics_taskflow_return_value():
 
 
 dag = basics_taskflow_return_value()
-# --8<-- [end:dag]
+# --8<-- [end:recipe]
 
 if __name__ == "__main__":
     dag.test()

@@ -67,7 +67,7 @@ def test_reference_not_data_pushes_a_small_reference_to_the_full_data(recipes):
 
     assert run.keys("export_orders") == ["return_value"]
     assert set(export) == {"uri", "row_count", "size_bytes"}
-    assert len(json.dumps(run.row("export_orders").stored)) < 300  # a reference, not the data
+    assert len(json.dumps(run.row("export_orders").stored)) < 200  # a reference, not the data
     path = ObjectStoragePath(export["uri"])
     orders = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(orders) == export["row_count"] == 1000

@@ -1,0 +1,85 @@
+"""Drift guards: the site shows only code from tested files; every recipe is shown and tested."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT
+
+DOCS = REPO_ROOT / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+# `--8<-- "path"` or `--8<-- "path:section"` alone on a line; a leading `;` escapes it.
+INCLUDE = re.compile(r'^\s*--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$', re.MULTILINE)
+# A fenced Python block: its info string (title=...) and its body.
+PYTHON_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*)```(?:python|py)\b(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def includes() -> list[tuple[str, str, str | None]]:
+    """(page, path, section) for every snippet include on the site."""
+    return [
+        (str(page.relative_to(REPO_ROOT)), m["path"], m["section"])
+        for page in PAGES
+        for m in INCLUDE.finditer(page.read_text())
+    ]
+
+
+def test_the_site_has_pages_and_includes():
+    assert PAGES and includes()
+
+
+def test_every_recipe_file_is_included_by_some_page():
+    included = {path for _, path, _ in includes()}
+    recipe_files = {str(p.relative_to(REPO_ROOT)) for p in DAGS_FOLDER.rglob("*.py")}
+    assert recipe_files - included == set(), "recipes no page shows"
+
+
+def test_every_include_names_an_existing_file_and_section():
+    for page, path, section in includes():
+        source = REPO_ROOT / path
+        assert source.is_file(), f"{page} includes {path}, which does not exist"
+        if section:
+            text = source.read_text()
+            for marker in (f"# --8<-- [start:{section}]", f"# --8<-- [end:{section}]"):
+                assert marker in text, f"{page} includes {path}:{section}; {marker!r} is missing"
+
+
+def test_every_python_block_is_an_include_titled_with_its_source():
+    for page in PAGES:
+        for block in PYTHON_BLOCK.finditer(page.read_text()):
+            body_lines = [line for line in block["body"].splitlines() if line.strip()]
+            sources = [INCLUDE.match(line) for line in body_lines]
+            assert body_lines and all(sources), (
+                f"{page.name} has a Python block that is not included from a tested file:\n"
+                f"{block['body']}"
+            )
+            title = re.search(r'title="([^"]+)"', block["info"])
+            assert title and {s["path"] for s in sources} == {title[1]}, (
+                f"{page.name}: a Python block including {[s['path'] for s in sources]} must have "
+                f'title="<that file>" so readers see where the code comes from'
+            )
+
+
+def test_every_recipe_has_its_own_test(recipes):
+    test_sources = "\n".join(p.read_text() for p in (REPO_ROOT / "tests" / "recipes").glob("*.py"))
+    untested = [d for d in recipes.dagbag.dag_ids if f'recipes.run("{d}")' not in test_sources]
+    assert untested == [], "recipes with no test under tests/recipes/ asserting their values"
+
+
+def test_site_builds_in_strict_mode(tmp_path):
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr, build.stderr
+    assert (tmp_path / "basics" / "index.html").is_file()

@@ -1,0 +1,83 @@
+"""Run one recipe on the embedded Airflow defaults and print the XCom rows it stored.
+
+    ./dev recipe dags/basics/classic_push_pull.py
+
+The embedded Airflow lives in ``.airflow/`` (override with ``COOKBOOK_AIRFLOW_HOME``): a SQLite
+metadata DB created on first use, ``dags/`` as the dags folder, and the demo connection and
+variable the recipes read. The recipe file runs as ``__main__``, exactly as
+``python dags/<chapter>/<recipe>.py`` would inside a configured Airflow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.recipe_harness import (  # noqa: E402  (the path above makes `tests` importable)
+    DAGS_FOLDER,
+    configure_airflow_home,
+    migrate_metadata_db,
+    read_run,
+)
+
+USAGE = "usage: ./dev recipe dags/<chapter>/<recipe>.py"
+
+
+def recipe_path(argument: str) -> Path:
+    """The recipe file named on the command line, or SystemExit with what to pass instead."""
+    path = Path(argument).resolve()
+    if not path.is_file():
+        raise SystemExit(f"No such recipe file: {argument}\n{USAGE}")
+    if path.suffix != ".py" or not path.is_relative_to(DAGS_FOLDER):
+        raise SystemExit(
+            f"{argument} is not a recipe: recipes are the .py files under {DAGS_FOLDER}.\n{USAGE}"
+        )
+    return path
+
+
+def print_stored_rows(dag_id: str) -> None:
+    """Print the XCom rows of the recipe's latest run, as the metadata DB holds them."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        latest = session.scalars(
+            select(DagRun).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(1)
+        ).first()
+        if latest is None:
+            raise SystemExit(f"{dag_id} did not run: its file does not call dag.test() as __main__")
+        run_id, state = latest.run_id, latest.state
+    run = read_run(dag_id, run_id, state)
+    print(f"\n{dag_id}  run {run.run_id}: {run.state}")
+    for task, task_state in sorted(run.task_states.items()):
+        print(f"  task {task}: {task_state}")
+    for row in run.xcoms:
+        index = "" if row.map_index < 0 else f"[{row.map_index}]"
+        print(f"  xcom {row.task_id}{index} {row.key} = {json.dumps(row.stored, default=str)}")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        raise SystemExit(USAGE)
+    path = recipe_path(argv[0])
+    home = Path(os.environ.get("COOKBOOK_AIRFLOW_HOME", REPO_ROOT / ".airflow")).resolve()
+    database_existed = (home / "airflow.db").exists()
+    configure_airflow_home(home)
+    if not database_existed:
+        print(f"Creating the embedded Airflow metadata DB in {home}", file=sys.stderr)
+        migrate_metadata_db()
+
+    recipe_globals = runpy.run_path(str(path), run_name="__main__")
+    print_stored_rows(recipe_globals["dag"].dag_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
