@@ -1,0 +1,49 @@
+"""`./dev recipe`: runs a recipe on a fresh embedded Airflow and refuses bad paths clearly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.recipe_harness import REPO_ROOT
+
+
+def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
+    # A clean environment: nothing of this pytest session's own Airflow configuration leaks in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env["COOKBOOK_AIRFLOW_HOME"] = str(airflow_home)
+    return subprocess.run(
+        [sys.executable, "tools/run_recipe.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
+    result = run_tool("dags/basics/taskflow_return_value.py", airflow_home=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Creating the embedded Airflow metadata DB" in result.stderr
+    assert 'xcom process_batch return_value = "processed batch_99482"' in result.stdout
+    assert (tmp_path / "airflow.db").is_file()
+
+
+def test_a_missing_file_is_refused_with_the_usage(tmp_path):
+    result = run_tool("dags/basics/no_such_recipe.py", airflow_home=tmp_path)
+
+    assert result.returncode != 0
+    assert "No such recipe file: dags/basics/no_such_recipe.py" in result.stderr
+    assert "usage: ./dev recipe dags/<chapter>/<recipe>.py" in result.stderr
+
+
+def test_a_file_outside_dags_is_refused_with_where_recipes_live(tmp_path):
+    result = run_tool("README.md", airflow_home=tmp_path)
+
+    assert result.returncode != 0
+    assert "README.md is not a recipe: recipes are the .py files under" in result.stderr
+    assert not (tmp_path / "airflow.db").exists()
