@@ -15,6 +15,7 @@ deserialized through the configured XCom backend (what a downstream task would r
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import sys
@@ -93,6 +94,8 @@ class StoredXCom:
     """The value column as the metadata DB holds it (JSON: serde envelopes, references, ...)."""
     value: Any
     """The same row deserialized through the configured XCom backend."""
+    dag_result: bool = False
+    """True for the row a DAG declared as its result (Airflow 3.3)."""
 
 
 @dataclass
@@ -105,6 +108,8 @@ class RecipeRun:
     task_states: dict[str, str]
     """``task_id`` -> state; a mapped task instance appears as ``task_id[map_index]``."""
     xcoms: list[StoredXCom] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    """``task_id`` (or ``task_id[map_index]``) -> the exception a failed attempt raised."""
 
     def row(self, task_id: str, key: str = "return_value", map_index: int = -1) -> StoredXCom:
         for xcom in self.xcoms:
@@ -125,10 +130,59 @@ class RecipeRun:
         return sorted({x.key for x in self.xcoms if x.task_id == task_id})
 
 
-def run_recipe(dag: DAG, logical_date: datetime = FIXED_LOGICAL_DATE) -> RecipeRun:
-    """Run ``dag`` with ``dag.test()`` and read back its task states and XCom rows."""
-    dag_run = dag.test(logical_date=logical_date)
-    return read_run(dag.dag_id, dag_run.run_id, dag_run.state)
+def task_label(task_id: str, map_index: int) -> str:
+    """``task_id`` for an unmapped task instance, ``task_id[2]`` for map index 2."""
+    return task_id if map_index < 0 else f"{task_id}[{map_index}]"
+
+
+class TaskErrorRecorder:
+    """An Airflow listener that keeps the exception of every failed task attempt in this process.
+
+    ``dag.test()`` runs tasks in-process, so Airflow calls this listener with the real exception
+    object; tests assert on the message a user would see in the task log.
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[tuple[str, str], str] = {}
+
+    def on_task_instance_failed(self, previous_state, task_instance, error) -> None:
+        label = task_label(task_instance.task_id, task_instance.map_index)
+        message = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error
+        self.errors[(task_instance.run_id, label)] = str(message)
+
+    def take(self, run_id: str) -> dict[str, str]:
+        """The errors recorded for one run, forgotten once taken."""
+        taken = {label: msg for (rid, label), msg in self.errors.items() if rid == run_id}
+        for label in taken:
+            del self.errors[(run_id, label)]
+        return taken
+
+
+_error_recorder: TaskErrorRecorder | None = None
+
+
+def error_recorder() -> TaskErrorRecorder:
+    """The process-wide listener, registered with Airflow on first use."""
+    global _error_recorder
+    if _error_recorder is None:
+        from airflow.listeners import hookimpl
+        from airflow.sdk.listener import get_listener_manager
+
+        hookimpl(TaskErrorRecorder.on_task_instance_failed)
+        _error_recorder = TaskErrorRecorder()
+        get_listener_manager().add_listener(_error_recorder)
+    return _error_recorder
+
+
+def run_recipe(
+    dag: DAG, logical_date: datetime = FIXED_LOGICAL_DATE, run_conf: dict | None = None
+) -> RecipeRun:
+    """Run ``dag`` with ``dag.test()`` and read back its task states, XCom rows and errors."""
+    recorder = error_recorder()
+    dag_run = dag.test(run_after=logical_date, logical_date=logical_date, run_conf=run_conf)
+    run = read_run(dag.dag_id, dag_run.run_id, dag_run.state)
+    run.errors = recorder.take(dag_run.run_id)
+    return run
 
 
 def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
@@ -143,10 +197,7 @@ def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
         task_instances = session.scalars(
             select(TaskInstance).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id)
         ).all()
-        task_states = {
-            (ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"): str(ti.state)
-            for ti in task_instances
-        }
+        task_states = {task_label(ti.task_id, ti.map_index): str(ti.state) for ti in task_instances}
         rows = session.scalars(
             select(XComModel)
             .where(XComModel.dag_id == dag_id, XComModel.run_id == run_id)
@@ -159,9 +210,49 @@ def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
                 key=row.key,
                 stored=row.value,
                 value=XCom.deserialize_value(row),
+                dag_result=bool(row.dag_result),
             )
             for row in rows
         ]
     return RecipeRun(
         dag_id=dag_id, run_id=run_id, state=str(state), task_states=task_states, xcoms=xcoms
     )
+
+
+STORED_ROWS_FOLDER = REPO_ROOT / "docs" / "stored_rows"
+MAX_SHOWN_VALUE_CHARS = 160
+
+
+def stored_rows_markdown(run: RecipeRun) -> str:
+    """A Markdown table of the run's XCom rows as stored, plus the errors of failed tasks.
+
+    Paths under the throwaway ``AIRFLOW_HOME`` are shown as ``$AIRFLOW_HOME`` so that the table is
+    the same on every machine.
+    """
+    home = os.environ["AIRFLOW_HOME"]
+
+    def cell(text: str) -> str:
+        text = text.replace(home, "$AIRFLOW_HOME")
+        if len(text) > MAX_SHOWN_VALUE_CHARS:
+            text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
+        return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
+
+    lines = [
+        "<!-- Generated from a real run by tests/test_every_recipe.py; "
+        "UPDATE_STORED_ROWS=1 ./dev check rewrites it. -->",
+        f"Rows stored by run `{run.run_id}`:",
+        "",
+        "| task | key | map index | value as stored in the `xcom` table |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in run.xcoms:
+        stored = json.dumps(row.stored, ensure_ascii=False)
+        result = " (DAG result)" if row.dag_result else ""
+        lines.append(
+            f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} | {cell(stored)} |"
+        )
+    if not run.xcoms:
+        lines.append("| (none) | | | |")
+    for label, error in sorted(run.errors.items()):
+        lines += ["", f"Task {cell(label)} failed with {cell(error)}"]
+    return "\n".join(lines) + "\n"

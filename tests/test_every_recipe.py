@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT
+from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, STORED_ROWS_FOLDER, stored_rows_markdown
 
 RECIPE_FILES = sorted(str(p.relative_to(REPO_ROOT)) for p in DAGS_FOLDER.rglob("*.py"))
 
@@ -29,3 +31,17 @@ def test_recipe_runs_to_its_expected_outcome(recipes, recipe_file):
         assert set(run.task_states.values()) == {"success"}, run.task_states
     else:
         assert run.task_states == expected
+
+
+@pytest.mark.parametrize("recipe_file", RECIPE_FILES)
+def test_site_shows_the_rows_the_recipe_really_stored(recipes, recipe_file):
+    (dag_id,) = recipes.dag_ids_in(REPO_ROOT / recipe_file)
+    generated = stored_rows_markdown(recipes.run(dag_id))
+    shown = STORED_ROWS_FOLDER / f"{dag_id}.md"
+    if os.environ.get("UPDATE_STORED_ROWS") == "1":
+        shown.parent.mkdir(exist_ok=True)
+        shown.write_text(generated)
+    assert shown.is_file() and shown.read_text() == generated, (
+        f"{shown.relative_to(REPO_ROOT)} differs from what {recipe_file} stores now. "
+        "Regenerate it with `UPDATE_STORED_ROWS=1 ./dev check` and review the diff."
+    )

@@ -65,6 +65,12 @@ def test_every_python_block_is_an_include_titled_with_its_source():
             )
 
 
+def test_every_recipe_shows_its_stored_rows(recipes):
+    included = {path for _, path, _ in includes()}
+    missing = [d for d in recipes.dagbag.dag_ids if f"docs/stored_rows/{d}.md" not in included]
+    assert missing == [], "recipes whose page does not include docs/stored_rows/<dag_id>.md"
+
+
 def test_every_recipe_has_its_own_test(recipes):
     test_sources = "\n".join(p.read_text() for p in (REPO_ROOT / "tests" / "recipes").glob("*.py"))
     untested = [d for d in recipes.dagbag.dag_ids if f'recipes.run("{d}")' not in test_sources]
