@@ -148,6 +148,9 @@ class TaskErrorRecorder:
     def on_task_instance_failed(self, previous_state, task_instance, error) -> None:
         label = task_label(task_instance.task_id, task_instance.map_index)
         message = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error
+        detail = getattr(error, "detail", None)  # the API server's reason, on ServerResponseError
+        if detail:
+            message = f"{message} {detail}"
         self.errors[(task_instance.run_id, label)] = str(message)
 
     def take(self, run_id: str) -> dict[str, str]:
@@ -231,9 +234,9 @@ def stored_rows_markdown(run: RecipeRun) -> str:
     """
     home = os.environ["AIRFLOW_HOME"]
 
-    def cell(text: str) -> str:
+    def cell(text: str, shorten: bool = True) -> str:
         text = text.replace(home, "$AIRFLOW_HOME")
-        if len(text) > MAX_SHOWN_VALUE_CHARS:
+        if shorten and len(text) > MAX_SHOWN_VALUE_CHARS:
             text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
         return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
 
@@ -254,5 +257,5 @@ def stored_rows_markdown(run: RecipeRun) -> str:
     if not run.xcoms:
         lines.append("| (none) | | | |")
     for label, error in sorted(run.errors.items()):
-        lines += ["", f"Task {cell(label)} failed with {cell(error)}"]
+        lines += ["", f"Task {cell(label)} failed with {cell(error, shorten=False)}"]
     return "\n".join(lines) + "\n"

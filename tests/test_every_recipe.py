@@ -11,7 +11,33 @@ from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, STORED_ROWS_FOLDER, sto
 RECIPE_FILES = sorted(str(p.relative_to(REPO_ROOT)) for p in DAGS_FOLDER.rglob("*.py"))
 
 # Recipes whose lesson is a failure list the state each of their task instances must end in.
-EXPECTED_TASK_STATES: dict[str, dict[str, str]] = {}
+EXPECTED_TASK_STATES: dict[str, dict[str, str]] = {
+    "pulling_missing_key": {
+        "find_new_files": "success",
+        "pull_with_a_typo": "success",
+        "require_the_count": "failed",
+        "receive_missing_return_value": "success",
+    },
+    "mapping_max_map_length_exceeded": {
+        "list_customer_ids": "failed",
+        "email_customer": "upstream_failed",
+        "list_customer_id_ranges": "success",
+        "email_batch[0]": "success",
+        "email_batch[1]": "success",
+        "email_batch[2]": "success",
+    },
+    "control_flow_branch_on_value": {
+        "count_new_rows": "success",
+        "choose_path": "success",
+        "load_rows": "skipped",
+        "report_nothing_new": "success",
+    },
+    "control_flow_short_circuit": {
+        "count_new_files": "success",
+        "has_new_files": "success",
+        "ingest_files": "skipped",
+    },
+}
 
 
 def test_recipes_parse_without_import_errors_or_warnings(recipes):

@@ -1,0 +1,31 @@
+"""The producer side of a cross-DAG pull: a run that publishes a small manifest under a named key.
+
+Another DAG reads this run's ``export_manifest_v1`` with ``xcom_pull(dag_id=..., run_id=...)``;
+see ``pull_by_run_id.py``. Consider an asset event (``asset_producer.py``) first: it is
+Airflow 3's own channel between DAGs.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, get_current_context, task
+
+
+@dag(schedule=None, tags=["cross_dag"])
+def cross_dag_export_producer():
+    @task
+    def publish_manifest() -> None:
+        context = get_current_context()
+        context["ti"].xcom_push(
+            key="export_manifest_v1",
+            value={"prefix": f"exports/{context['ds']}/", "file_count": 3},
+        )
+
+    publish_manifest()
+
+
+dag = cross_dag_export_producer()
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()

@@ -1,0 +1,37 @@
+"""``multiple_outputs=True``: one return, one XCom per dict key, plus the whole dict.
+
+Use it when downstream tasks each need a different field of a small summary. Every key of the
+returned dict becomes its own XCom row, and the whole dict is still pushed under ``return_value``,
+so ``summary["key"]`` and ``summary`` both work downstream.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, task
+
+
+@dag(schedule=None, tags=["taskflow"])
+def taskflow_multiple_outputs_explicit():
+    @task(multiple_outputs=True)
+    def summarize_load():
+        return {"loaded_row_count": 1200, "rejected_row_count": 3}
+
+    @task
+    def decide_alert(rejected_row_count: int) -> str:
+        return "page the on-call" if rejected_row_count > 0 else "all clean"
+
+    @task
+    def write_report(summary: dict) -> str:
+        return f"{summary['loaded_row_count']} loaded, {summary['rejected_row_count']} rejected"
+
+    summary = summarize_load()
+    decide_alert(summary["rejected_row_count"])  # pulls the key `rejected_row_count`
+    write_report(summary)  # pulls `return_value`: the whole dict
+
+
+dag = taskflow_multiple_outputs_explicit()
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()
