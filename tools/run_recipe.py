@@ -74,6 +74,7 @@ def main(argv: list[str]) -> int:
         print(f"Creating the embedded Airflow metadata DB in {home}", file=sys.stderr)
         migrate_metadata_db()
 
+    sys.path.append(str(DAGS_FOLDER))  # as Airflow does for a dags-folder bundle
     recipe_globals = runpy.run_path(str(path), run_name="__main__")
     print_stored_rows(recipe_globals["dag"].dag_id)
     return 0

@@ -32,7 +32,9 @@ def control_flow_sensor_xcom_value():
     def ingest(file_name: str) -> str:
         return f"ingested {file_name}"
 
-    deliver_file() >> ingest(wait_for_orders_file())
+    orders_file = wait_for_orders_file()
+    deliver_file() >> orders_file  # in production: another system delivers the file
+    ingest(orders_file)
 
 
 dag = control_flow_sensor_xcom_value()
