@@ -12,7 +12,7 @@ from collections import namedtuple
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from airflow.sdk import dag, task
+from airflow.sdk import dag, get_current_context, task
 
 Point = namedtuple("Point", ["x", "y"])
 
@@ -21,8 +21,6 @@ Point = namedtuple("Point", ["x", "y"])
 def custom_types_builtin_round_trips():
     @task
     def produce_values() -> None:
-        from airflow.sdk import get_current_context
-
         ti = get_current_context()["ti"]
         ti.xcom_push(key="loaded_at_v1", value=datetime(2026, 1, 1, 6, 30, tzinfo=UTC))
         ti.xcom_push(key="price_v1", value=Decimal("1.10"))
@@ -33,8 +31,6 @@ def custom_types_builtin_round_trips():
 
     @task
     def describe_received():
-        from airflow.sdk import get_current_context
-
         ti = get_current_context()["ti"]
         keys = ["loaded_at_v1", "price_v1", "bounding_box_v1", "regions_v1"]
         keys += ["counts_by_hour_v1", "origin_v1"]

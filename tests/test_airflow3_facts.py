@@ -1,0 +1,80 @@
+"""Facts about XCom in Airflow 3.3 that the site states without a recipe of their own.
+
+Each test pins one statement of docs/index.md or docs/upgrading.md, so an Airflow upgrade that
+changes it fails here and the page gets fixed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def conf(recipes):  # `recipes` first: the throwaway Airflow home is configured and migrated
+    from airflow.configuration import conf
+
+    return conf
+
+
+def test_pickling_option_is_gone(conf):
+    assert not conf.has_option("core", "enable_xcom_pickling")
+
+
+def test_no_option_caps_xcom_size(conf):
+    options = {(s, o) for s, section in conf.as_dict().items() for o in section if "xcom" in o}
+    assert options == {
+        ("core", "xcom_backend"),
+        ("common.io", "xcom_objectstorage_path"),
+        ("common.io", "xcom_objectstorage_threshold"),
+        ("common.io", "xcom_objectstorage_compression"),
+    }
+    import airflow.models.xcom
+
+    assert not hasattr(airflow.models.xcom, "MAX_XCOM_SIZE")
+
+
+def test_max_map_length_defaults_to_1024(conf):
+    assert conf.getint("core", "max_map_length") == 1024
+
+
+def test_xcom_table_stores_json_keyed_by_run_task_map_index_and_key(recipes):
+    from airflow.models.xcom import XComModel
+
+    table = XComModel.__table__
+    assert str(table.c.value.type) == "JSON"
+    assert [c.name for c in table.primary_key.columns] == [
+        "dag_run_id",
+        "task_id",
+        "map_index",
+        "key",
+    ]
+    assert table.c.key.type.length == 512
+    assert "dag_result" in table.c
+
+
+def test_orm_deserialize_value_is_gone(recipes):
+    from airflow.models.xcom import XComModel
+    from airflow.sdk import BaseXCom
+
+    assert not hasattr(BaseXCom, "orm_deserialize_value")
+    assert not hasattr(XComModel, "orm_deserialize_value")
+
+
+@pytest.mark.parametrize(
+    ("statement", "new_path"),
+    [
+        ("from airflow.models.xcom import BaseXCom", "airflow.sdk.bases.xcom"),
+        (
+            "from airflow.operators.python import PythonOperator",
+            "airflow.providers.standard.operators.python.PythonOperator",
+        ),
+    ],
+)
+def test_pre_3_import_paths_warn_and_name_the_new_one(recipes, statement, new_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exec(statement, {})
+    messages = [str(w.message) for w in caught if "deprecated" in str(w.message)]
+    assert messages and new_path in messages[0]
