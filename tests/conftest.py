@@ -6,7 +6,9 @@ here, at import time of this conftest, before any test module imports ``airflow`
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend_profiles import local_store_url, selected_profile
 from tests.recipe_harness import (
     FIXED_LOGICAL_DATE,
+    REPO_ROOT,
     RecipeRun,
     configure_airflow_home,
     load_recipes,
@@ -25,6 +29,12 @@ from tests.recipe_harness import (
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
+# The backend templates import as `xcom_backends.<module>`, as they would from a user's plugins/.
+sys.path.insert(0, str(REPO_ROOT / "templates"))
+# COOKBOOK_XCOM_BACKEND picks the XCom backend of the whole session (tests/backend_profiles.py).
+BACKEND = selected_profile()
+if BACKEND.backend:
+    os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = BACKEND.backend
 
 # Recipes teach Airflow 3 APIs: an Airflow deprecation warning fails the test that raised it.
 AIRFLOW_DEPRECATIONS = (
@@ -67,7 +77,8 @@ RUN_FIRST = {
 class RecipeRunner:
     """Runs each recipe DAG at most once per session and hands out the cached ``RecipeRun``."""
 
-    def __init__(self) -> None:
+    def __init__(self, store_url: str | None) -> None:
+        os.environ.update(BACKEND.environment(store_url))
         migrate_metadata_db()
         self.dagbag = load_recipes()
         self._runs: dict[str, RecipeRun] = {}
@@ -90,6 +101,49 @@ class RecipeRunner:
         return self._runs[dag_id]
 
 
+class StorageServers:
+    """Starts each local storage server on first use; stops them all at the end of the session."""
+
+    def __init__(self) -> None:
+        self.running: dict = {}
+
+    def get(self, store: str):
+        from tests.storage_servers import ServerUnavailable, start_server
+
+        if store not in self.running:
+            try:
+                self.running[store] = start_server(store)
+            except ServerUnavailable as missing:
+                if os.environ.get("CI"):
+                    pytest.fail(f"{store} server unavailable in CI: {missing}")
+                pytest.skip(f"{store} server unavailable: {missing}")
+        return self.running[store]
+
+    def stop_all(self) -> None:
+        for server in self.running.values():
+            server.stop()
+
+
 @pytest.fixture(scope="session")
-def recipes() -> Iterator[RecipeRunner]:
-    yield RecipeRunner()
+def storage_servers() -> Iterator[StorageServers]:
+    servers = StorageServers()
+    yield servers
+    servers.stop_all()
+
+
+@pytest.fixture(scope="session")
+def recipes(storage_servers) -> Iterator[RecipeRunner]:
+    if BACKEND.store == "local":
+        store_url = local_store_url(AIRFLOW_HOME)
+    elif BACKEND.store:
+        store_url = storage_servers.get(BACKEND.store).base_url
+    else:
+        store_url = None
+    yield RecipeRunner(store_url)
+
+
+@pytest.fixture
+def stored_form() -> None:
+    """For tests about how a value is stored, which only Airflow's default backend defines."""
+    if BACKEND.backend:
+        pytest.skip(f"asserts the default backend's stored form; this session runs {BACKEND.name}")

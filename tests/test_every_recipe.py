@@ -70,7 +70,7 @@ def test_recipe_runs_to_its_expected_outcome(recipes, recipe_file):
 
 
 @pytest.mark.parametrize("recipe_file", RECIPE_FILES)
-def test_site_shows_the_rows_the_recipe_really_stored(recipes, recipe_file):
+def test_site_shows_the_rows_the_recipe_really_stored(recipes, stored_form, recipe_file):
     (dag_id,) = recipes.dag_ids_in(REPO_ROOT / recipe_file)
     generated = stored_rows_markdown(recipes.run(dag_id))
     shown = STORED_ROWS_FOLDER / f"{dag_id}.md"

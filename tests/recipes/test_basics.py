@@ -39,7 +39,7 @@ def test_explicit_keys_publish_v1_and_v2_and_no_return_value(recipes):
     assert run.value("bill_customers") == 2
 
 
-def test_token_returned_from_a_task_is_stored_in_plain_text(recipes):
+def test_token_returned_from_a_task_is_stored_in_plain_text(recipes, stored_form):
     run = recipes.run("basics_secret_in_xcom_leaks")
     token = DEMO_WAREHOUSE_CONNECTION["password"]
 
@@ -67,9 +67,14 @@ def test_reference_not_data_pushes_a_small_reference_to_the_full_data(recipes):
 
     assert run.keys("export_orders") == ["return_value"]
     assert set(export) == {"uri", "row_count", "size_bytes"}
-    assert len(json.dumps(run.row("export_orders").stored)) < 200  # a reference, not the data
     path = ObjectStoragePath(export["uri"])
     orders = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(orders) == export["row_count"] == 1000
     assert path.stat().st_size == export["size_bytes"]
     assert run.value("total_revenue") == sum(order["amount_cents"] for order in orders)
+
+
+def test_reference_not_data_stores_under_200_bytes(recipes, stored_form):
+    run = recipes.run("basics_reference_not_data")
+
+    assert len(json.dumps(run.row("export_orders").stored)) < 200  # a reference, not the data

@@ -14,11 +14,6 @@ def test_dataclass_is_stored_as_fields_and_rebuilt(recipes):
     run = recipes.run("custom_types_dataclass_round_trip")
     from custom_types._shipping_models import Shipment  # importable once dags/ is a bundle root
 
-    assert run.row("plan_shipment").stored["__data__"] == {
-        "shipment_id": "SHP-1001",
-        "parcel_count": 3,
-        "weight_kg": 12.5,
-    }
     assert run.value("plan_shipment") == Shipment("SHP-1001", 3, 12.5)
     assert run.value("label_shipment") == "SHP-1001: 3 parcels, 12.5 kg"
 
@@ -26,10 +21,6 @@ def test_dataclass_is_stored_as_fields_and_rebuilt(recipes):
 def test_class_off_the_allow_list_is_stored_but_cannot_be_pulled(recipes):
     run = recipes.run("custom_types_class_not_in_allow_list")
 
-    assert run.row("request_quote").stored["__data__"] == {
-        "carrier": "parcel-express",
-        "price_cents": 1299,
-    }
     expected = (
         "ImportError: custom_types._shipping_models.CarrierQuote was not found in allow list for "
         "deserialization imports. To allow it, add it to allowed_deserialization_classes in the "
@@ -49,10 +40,7 @@ def test_pydantic_model_round_trips(recipes):
 
 def test_small_dataframe_round_trips_as_hex_parquet(recipes):
     run = recipes.run("custom_types_dataframe_round_trip")
-    stored = run.row("revenue_by_region").stored
 
-    assert stored["__classname__"] == "pandas.DataFrame"
-    assert len(stored["__data__"]) > 2000  # two rows cost kilobytes in the metadata DB
     pd.testing.assert_frame_equal(
         run.value("revenue_by_region"),
         pd.DataFrame({"region": ["emea", "apac"], "revenue_cents": [125000, 98000]}),
@@ -80,15 +68,10 @@ def test_builtin_values_round_trip_with_their_lossy_cases(recipes):
 def test_bytes_nan_and_ndarray_fail_on_push_and_store_nothing(recipes):
     run = recipes.run("custom_types_unserializable_values")
 
-    assert run.errors["return_bytes"].startswith(
-        "TypeError: Cannot serialize object of type <class 'bytes'>."
-    )
-    assert (
-        run.errors["return_nan"] == "ValueError: Out of range float values are not JSON compliant"
-    )
-    assert run.errors["return_ndarray"].startswith(
-        "TypeError: Cannot serialize object of type <class 'numpy.ndarray'>."
-    )
+    # A custom backend may add the key, the task and a fix; Airflow's own words must be there.
+    assert "Cannot serialize object of type <class 'bytes'>." in run.errors["return_bytes"]
+    assert "Out of range float values are not JSON compliant" in run.errors["return_nan"]
+    assert "<class 'numpy.ndarray'>. Give it a `serialize()` method" in run.errors["return_ndarray"]
     assert {x.task_id for x in run.xcoms} == {"return_converted"}
     assert run.value("return_converted") == {"image_size": 4, "score": None, "values": [1, 2]}
 
@@ -129,3 +112,17 @@ def test_default_is_ignored_without_map_indexes(recipes):
         "default_with_map_indexes": 0,
         "fallback_in_code": 0,
     }
+
+
+def test_stored_forms_of_custom_types(recipes, stored_form):
+    dataclass_row = recipes.run("custom_types_dataclass_round_trip").row("plan_shipment").stored
+    assert dataclass_row == {
+        "__classname__": "custom_types._shipping_models.Shipment",
+        "__version__": 0,
+        "__data__": {"shipment_id": "SHP-1001", "parcel_count": 3, "weight_kg": 12.5},
+    }
+    unlisted = recipes.run("custom_types_class_not_in_allow_list").row("request_quote").stored
+    assert unlisted["__data__"] == {"carrier": "parcel-express", "price_cents": 1299}
+    frame = recipes.run("custom_types_dataframe_round_trip").row("revenue_by_region").stored
+    assert frame["__classname__"] == "pandas.DataFrame"
+    assert len(frame["__data__"]) > 2000  # two rows cost kilobytes in the metadata DB

@@ -1,0 +1,1 @@
+"""Custom XCom backends of the Airflow XCom Cookbook. Start with ``layered.py``."""

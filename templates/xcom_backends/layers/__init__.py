@@ -1,0 +1,15 @@
+"""The layers of ``LayeredXComBackend``, in the order they are applied when a value is stored."""
+
+from __future__ import annotations
+
+from .compression import GzipLayer
+from .encryption import AesGcmLayer
+from .object_storage import ObjectStorageLayer
+from .size_guard import SizeGuardLayer
+
+LAYER_ORDER = {
+    SizeGuardLayer.name: SizeGuardLayer,
+    GzipLayer.name: GzipLayer,
+    AesGcmLayer.name: AesGcmLayer,
+    ObjectStorageLayer.name: ObjectStorageLayer,
+}

@@ -1,0 +1,77 @@
+"""The XCom backends the recipe catalogue runs under: ``COOKBOOK_XCOM_BACKEND=<profile>``.
+
+``default`` is Airflow's own backend (values in the metadata DB). Every other profile enables a
+backend from templates/ (or the official common-io one) against a real store, and the whole
+catalogue must read back exactly the same values: a backend that changes what a recipe receives
+is a bug. Only tests about the stored form (``stored_form`` fixture) are skipped, by name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LAYERED = "xcom_backends.layered.LayeredXComBackend"
+OFFICIAL = "airflow.providers.common.io.xcom.backend.XComObjectStorageBackend"
+# Two throwaway AES-256 keys: "current" encrypts, "retired" can still decrypt.
+TEST_ENCRYPTION_KEYS = (
+    "current:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,"
+    "retired:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
+)
+ALL_LAYERS = "size_guard, compression, encryption, object_storage"
+
+
+@dataclass(frozen=True)
+class BackendProfile:
+    name: str
+    backend: str | None  # None: Airflow's default backend
+    store: str | None = None  # "local", "s3", "gcs", "azure"
+    options: dict[str, str] = field(default_factory=dict)  # env var -> value; {base} = store URL
+
+    def environment(self, store_url: str | None) -> dict[str, str]:
+        env = {k: v.format(base=store_url) for k, v in self.options.items()}
+        if self.backend:
+            env["AIRFLOW__CORE__XCOM_BACKEND"] = self.backend
+        return env
+
+
+def layered(name: str, store: str | None, **options: str) -> BackendProfile:
+    return BackendProfile(
+        name, LAYERED, store, {f"AIRFLOW__XCOM_LAYERS__{k.upper()}": v for k, v in options.items()}
+    )
+
+
+PROFILES = {
+    profile.name: profile
+    for profile in [
+        BackendProfile("default", None),
+        layered("object-storage-local", "local", layers="object_storage",
+                object_storage_path="{base}/xcom"),
+        layered("object-storage-s3", "s3", layers="object_storage",
+                object_storage_path="{base}/xcom"),
+        layered("object-storage-gcs", "gcs", layers="object_storage",
+                object_storage_path="{base}/xcom"),
+        layered("object-storage-azure", "azure", layers="object_storage",
+                object_storage_path="{base}/xcom"),
+        layered("encrypted", None, layers="encryption", encryption_keys=TEST_ENCRYPTION_KEYS),
+        layered("all-layers-s3", "s3", layers=ALL_LAYERS, compression_min_bytes="64",
+                encryption_keys=TEST_ENCRYPTION_KEYS, object_storage_path="{base}/xcom",
+                object_storage_threshold_bytes="256"),
+        BackendProfile("official-s3", OFFICIAL, "s3", {
+            "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH": "{base}/official",
+            "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD": "0",
+        }),
+    ]
+}  # fmt: skip
+
+
+def selected_profile() -> BackendProfile:
+    name = os.environ.get("COOKBOOK_XCOM_BACKEND", "default")
+    if name not in PROFILES:
+        raise SystemExit(f"COOKBOOK_XCOM_BACKEND={name!r} is unknown; choose from {list(PROFILES)}")
+    return PROFILES[name]
+
+
+def local_store_url(airflow_home: Path) -> str:
+    return f"file://{airflow_home / 'object-store'}"
