@@ -88,6 +88,8 @@ class RecipeRunner:
         return sorted(d.dag_id for d in self.dagbag.dags.values() if Path(d.fileloc) == recipe_file)
 
     def run(self, dag_id: str) -> RecipeRun:
+        if dag_id in BACKEND.known_differences:
+            pytest.xfail(f"{BACKEND.name} changes {dag_id}: {BACKEND.known_differences[dag_id]}")
         if dag_id not in self._runs:
             for prerequisite in RUN_FIRST.get(dag_id, []):
                 self.run(prerequisite)

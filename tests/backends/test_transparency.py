@@ -1,0 +1,41 @@
+"""The backend selected by COOKBOOK_XCOM_BACKEND really stored every row of the catalogue.
+
+Together with the catalogue's own tests (same values read back under every backend), this shows a
+backend is transparent: it changes how values are stored, never what tasks receive.
+"""
+
+from __future__ import annotations
+
+from tests.backend_profiles import PROFILES
+from tests.conftest import BACKEND
+
+MARKER = "__xcom_layer__"
+
+
+def stored_shape(stored) -> str:
+    if isinstance(stored, dict) and MARKER in stored:
+        return stored[MARKER]
+    if isinstance(stored, str) and "://" in stored:
+        return "path"
+    return "plain"
+
+
+def test_every_row_of_the_catalogue_took_the_selected_backends_form(recipes):
+    shapes = {
+        (dag_id, row.task_id, row.key): stored_shape(row.stored)
+        for dag_id in sorted(recipes.dagbag.dag_ids)
+        if dag_id not in BACKEND.known_differences
+        for row in recipes.run(dag_id).xcoms
+    }
+    assert len(shapes) > 50
+    if BACKEND.backend is None:
+        # Only the reference recipe stores a URI by itself; nothing is enveloped.
+        assert {s for s in shapes.values()} <= {"plain", "path"}
+        assert MARKER not in str(shapes)
+    else:
+        unexpected = {k: s for k, s in shapes.items() if s not in BACKEND.stored_as}
+        assert unexpected == {}, f"rows {BACKEND.name} did not store as {set(BACKEND.stored_as)}"
+
+
+def test_every_profile_but_default_declares_its_stored_form():
+    assert all(p.stored_as for name, p in PROFILES.items() if name != "default")
