@@ -1,0 +1,253 @@
+"""Bad input and faults for LayeredXComBackend, against real storage servers.
+
+Each test stores through ``serialize_value`` and reads through ``deserialize_value``, the two calls
+Airflow's task runner makes, with the stored value passed through JSON as the metadata DB would.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from types import SimpleNamespace
+
+import pytest
+from xcom_backends.layered import LayeredXComBackend, XComLayerError
+
+from tests.backend_profiles import TEST_ENCRYPTION_KEYS
+
+ADDRESS = {"dag_id": "exports", "run_id": "manual__2026-01-01T00:00:00+00:00", "map_index": -1}
+
+
+def store(value, key="orders_summary_v1", task_id="export_orders", **address):
+    stored = LayeredXComBackend.serialize_value(
+        value, key=key, task_id=task_id, **{**ADDRESS, **address}
+    )
+    return json.loads(json.dumps(stored))  # what the metadata DB hands back
+
+
+def load(stored):
+    return LayeredXComBackend.deserialize_value(SimpleNamespace(value=stored))
+
+
+@pytest.fixture
+def layers(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
+    def enable(names: str, **options: str) -> None:
+        monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__LAYERS", names)
+        for name, value in options.items():
+            monkeypatch.setenv(f"AIRFLOW__XCOM_LAYERS__{name.upper()}", value)
+
+    return enable
+
+
+@pytest.fixture
+def s3(storage_servers, layers):
+    server = storage_servers.get("s3")
+    layers("object_storage", object_storage_path=f"{server.base_url}/faults")
+    return server
+
+
+# --- values Airflow cannot serialize: the error names the XCom and the fix -----------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "fix"),
+    [
+        (float("nan"), "replace NaN and infinity with None before returning the value"),
+        (b"\x89PNG", "write the bytes to object storage and push the URI, or push base64 text"),
+    ],
+)
+def test_unserializable_values_name_the_xcom_and_the_fix(layers, value, fix):
+    layers("encryption", encryption_keys=TEST_ENCRYPTION_KEYS)
+    with pytest.raises(XComLayerError) as refused:
+        store(value)
+    message = str(refused.value)
+    assert "XCom 'orders_summary_v1' of task export_orders (DAG exports" in message
+    assert f"Fix: {fix}." in message
+
+
+def test_size_guard_refuses_before_anything_is_stored(layers):
+    layers("size_guard", max_bytes="100")
+    assert load(store("x" * 90)) == "x" * 90
+    with pytest.raises(XComLayerError) as refused:
+        store("x" * 200)
+    assert str(refused.value).startswith(
+        "XCom 'orders_summary_v1' of task export_orders (DAG exports, run "
+        "manual__2026-01-01T00:00:00+00:00) is 202 bytes serialized, over the 100-byte limit of "
+        "[xcom_layers] max_bytes."
+    )
+    assert "'References, not data'" in str(refused.value)
+
+
+def test_negative_size_limit_is_a_configuration_error(layers):
+    layers("size_guard", max_bytes="-1")
+    with pytest.raises(XComLayerError, match=r"max_bytes must be >= 0, got -1"):
+        store(1)
+
+
+def test_unknown_layer_name_lists_the_known_ones(layers):
+    layers("size_guard, encrpytion")
+    with pytest.raises(XComLayerError, match=r"unknown layers \['encrpytion'\]; choose from"):
+        store(1)
+
+
+# --- object paths: odd ids stay inside the prefix and never collide ------------------------------
+
+
+ODD_IDS = ["a/b", "../../escape", "..", "with space", "ünïcødé-键", "nul\x00byte", "a%2Fb"]
+
+
+def test_odd_keys_and_task_ids_round_trip_inside_the_prefix(s3):
+    from airflow.sdk import ObjectStoragePath
+
+    stored = {odd: store({"id": odd}, key=odd, task_id=odd) for odd in ODD_IDS}
+    uris = {envelope["uri"] for envelope in stored.values()}
+    assert len(uris) == len(ODD_IDS)  # no two ids share an object
+    prefix = f"{s3.base_url}/faults/exports/"
+    assert all(uri.startswith(prefix) for uri in uris)
+    written = ObjectStoragePath(f"{s3.base_url}/faults").fs.find("xcom-cookbook/faults")
+    assert all(path.startswith("xcom-cookbook/faults/exports/") for path in written)
+    assert {odd: load(envelope)["id"] for odd, envelope in stored.items()} == {
+        o: o for o in ODD_IDS
+    }
+
+
+def test_empty_key_is_refused_with_its_task(s3):
+    with pytest.raises(XComLayerError, match=r"XCom '' of task export_orders .* has an empty key"):
+        store(1, key="")
+
+
+# --- storage faults: clear errors, nothing recorded, a retry works -------------------------------
+
+
+def test_missing_bucket_is_a_clear_error(storage_servers, layers):
+    server = storage_servers.get("s3")
+    layers("object_storage", object_storage_path="s3://xcom_s3@no-such-bucket/xcom")
+    with pytest.raises(XComLayerError) as refused:
+        store({"rows": 3})
+    message = str(refused.value)
+    assert message.startswith("Could not write XCom 'orders_summary_v1' of task export_orders")
+    assert "s3://xcom_s3@no-such-bucket/xcom/exports/" in message
+    assert "names an existing bucket" in message
+    assert server.process.poll() is None
+
+
+def test_wrong_credentials_are_a_clear_error(storage_servers, layers, monkeypatch):
+    server = storage_servers.get("azure")
+    wrong = json.loads(json.dumps(server.connection))
+    extra = wrong["extra"]
+    extra["connection_string"] = extra["connection_string"].replace(
+        "AccountKey=Eby8", "AccountKey=AAAA"
+    )
+    monkeypatch.setenv("AIRFLOW_CONN_XCOM_AZURE_WRONG", json.dumps(wrong))
+    layers("object_storage", object_storage_path="abfs://xcom_azure_wrong@xcom-cookbook/faults")
+    with pytest.raises(XComLayerError) as refused:
+        store({"rows": 3})
+    assert "connection's credentials" in str(refused.value)
+
+
+def test_deleted_object_is_an_error_not_the_path(s3):
+    from airflow.sdk import ObjectStoragePath
+
+    envelope = store({"rows": 3})
+    ObjectStoragePath(envelope["uri"]).unlink()
+    with pytest.raises(XComLayerError, match=r"does not exist: it was deleted"):
+        load(envelope)
+
+
+def test_truncated_object_fails_its_checksum(s3):
+    from airflow.sdk import ObjectStoragePath
+
+    envelope = store({"rows": list(range(50))})
+    path = ObjectStoragePath(envelope["uri"])
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(XComLayerError, match=r"was changed after it was written: \d+ bytes read"):
+        load(envelope)
+
+
+def test_server_down_mid_push_records_nothing_and_a_retry_works(s3):
+    from tests.storage_servers import create_bucket
+
+    s3.stop()
+    try:
+        with pytest.raises(XComLayerError, match=r"Could not write XCom 'orders_summary_v1'"):
+            store({"rows": 3})  # raises before any reference exists: no row can point at it
+    finally:
+        s3.restart()
+        create_bucket(s3)  # moto keeps no data across restarts
+    assert load(store({"rows": 3})) == {"rows": 3}
+
+
+def test_purge_deletes_the_object(s3):
+    from airflow.sdk import ObjectStoragePath
+
+    envelope = store({"rows": 3})
+    LayeredXComBackend.purge(SimpleNamespace(value=envelope))
+    assert not ObjectStoragePath(envelope["uri"]).exists()
+
+
+# --- encryption: rotation, tampering, wrong and missing keys -------------------------------------
+
+CURRENT, RETIRED = TEST_ENCRYPTION_KEYS.split(",")
+
+
+def test_ciphertext_only_in_the_db_and_rotation_reads_old_values(layers):
+    layers("encryption", encryption_keys=RETIRED)
+    old = store({"customer_id": 42})
+    assert old["key_id"] == "retired" and "42" not in json.dumps(old)
+    layers("encryption", encryption_keys=f"{CURRENT},{RETIRED}")
+    assert store(1)["key_id"] == "current"
+    assert load(old) == {"customer_id": 42}
+
+
+def test_tampered_ciphertext_is_rejected(layers):
+    layers("encryption", encryption_keys=CURRENT)
+    envelope = store({"customer_id": 42})
+    sealed = bytearray(base64.b64decode(envelope["ciphertext"]))
+    sealed[0] ^= 0x01  # one flipped bit, as an attacker editing the row would cause
+    envelope["ciphertext"] = base64.b64encode(bytes(sealed)).decode()
+    with pytest.raises(XComLayerError, match=r"failed authentication with key id 'current'"):
+        load(envelope)
+
+
+def test_a_different_key_under_the_same_id_is_rejected(layers):
+    layers("encryption", encryption_keys=CURRENT)
+    envelope = store({"customer_id": 42})
+    layers("encryption", encryption_keys="current:" + RETIRED.split(":")[1])
+    with pytest.raises(XComLayerError, match=r"not the one that encrypted it"):
+        load(envelope)
+
+
+def test_a_retired_key_removed_too_early_is_named(layers):
+    layers("encryption", encryption_keys=RETIRED)
+    envelope = store({"customer_id": 42})
+    layers("encryption", encryption_keys=CURRENT)
+    with pytest.raises(
+        XComLayerError, match=r"key id 'retired', which is not among .*\['current'\]"
+    ):
+        load(envelope)
+
+
+def test_malformed_key_names_its_position_not_its_value(layers):
+    layers("encryption", encryption_keys=f"{CURRENT},second:bm90LWEta2V5")
+    with pytest.raises(XComLayerError) as refused:
+        store(1)
+    assert "Entry 2 of [xcom_layers] encryption_keys" in str(refused.value)
+    assert "bm90LWEta2V5" not in str(refused.value)
+
+
+def test_envelope_of_a_disabled_layer_fails_loudly(layers):
+    layers("encryption", encryption_keys=CURRENT)
+    envelope = store({"customer_id": 42})
+    layers("compression")
+    with pytest.raises(
+        XComLayerError, match=r"stored by the 'encryption' layer, which is not enabled"
+    ):
+        load(envelope)
+
+
+def test_compression_shrinks_large_values_and_leaves_small_ones(layers):
+    layers("compression", compression_min_bytes="100")
+    small, large = store("tiny"), store(["same row"] * 500)
+    assert small == "tiny"
+    assert large["__xcom_layer__"] == "compression" and len(json.dumps(large)) < 200
+    assert load(large) == ["same row"] * 500
