@@ -1,0 +1,110 @@
+"""The official XComObjectStorageBackend (common-io provider 1.11.0) on local files, S3, GCS, Azure.
+
+Pins its behaviour and the pitfalls the site warns about, so a provider upgrade that changes them
+fails here. Each test stores and reads through the backend's own two calls.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from tests.backend_profiles import local_store_url
+from tests.conftest import AIRFLOW_HOME
+
+ADDRESS = {"dag_id": "exports", "run_id": "r1", "task_id": "export_orders", "map_index": -1}
+
+
+@pytest.fixture(params=["local", "s3", "gcs", "azure"])
+def official(request, storage_servers, monkeypatch, recipes):
+    """The official backend configured for one store: `official(threshold=..., compression=...)`."""
+    from airflow.providers.common.io.xcom import backend
+    from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend
+
+    if request.param == "local":
+        base = local_store_url(AIRFLOW_HOME)
+    else:
+        base = storage_servers.get(request.param).base_url
+    monkeypatch.setenv("AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH", f"{base}/official-pitfalls")
+
+    def configure(threshold: int | None = None, compression: str | None = None):
+        for option, value in (("THRESHOLD", threshold), ("COMPRESSION", compression)):
+            if value is None:
+                monkeypatch.delenv(f"AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_{option}", False)
+            else:
+                monkeypatch.setenv(f"AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_{option}", str(value))
+        # The backend reads its three options once per process (functools.cache): a worker
+        # needs a restart after a config change. Tests clear the caches instead.
+        for read_option in (
+            backend._get_base_path,
+            backend._get_threshold,
+            backend._get_compression,
+        ):
+            read_option.cache_clear()
+        return XComObjectStorageBackend
+
+    configure.base = base
+    return configure
+
+
+def round_trip(backend, value, key="orders_summary_v1"):
+    stored = json.loads(json.dumps(backend.serialize_value(value, key=key, **ADDRESS)))
+    return stored, backend.deserialize_value(SimpleNamespace(value=stored))
+
+
+def test_without_a_threshold_everything_stays_in_the_db(official):
+    backend = official()  # the upstream example sets only the path
+    stored, value = round_trip(backend, {"rows": list(range(1000))})
+    assert stored == {"rows": list(range(1000))}
+    assert value == stored
+
+
+def test_threshold_offloads_large_values_and_stores_their_path(official):
+    backend = official(threshold=100)
+    small, small_value = round_trip(backend, {"rows": 3})
+    large, large_value = round_trip(backend, {"rows": list(range(1000))})
+    assert small == small_value == {"rows": 3}
+    assert isinstance(large, str) and large.startswith(
+        f"{official.base}/official-pitfalls/exports/"
+    )
+    assert large_value == {"rows": list(range(1000))}
+
+
+def test_compression_adds_a_suffix_and_reads_back(official):
+    backend = official(threshold=0, compression="gzip")
+    stored, value = round_trip(backend, {"rows": list(range(1000))})
+    assert stored.endswith(".gz")
+    assert value == {"rows": list(range(1000))}
+
+
+def test_pitfall_a_missing_object_silently_returns_its_path(official):
+    from airflow.sdk import ObjectStoragePath
+
+    backend = official(threshold=0)
+    stored, _ = round_trip(backend, {"rows": 3})
+    ObjectStoragePath(stored).unlink()
+    # No error: the downstream task receives the path string instead of its data.
+    assert backend.deserialize_value(SimpleNamespace(value=stored)) == stored
+
+
+def test_pitfall_nan_is_written_instead_of_refused(official):
+    backend = official(threshold=0)
+    _, value = round_trip(backend, float("nan"))
+    assert value != value  # NaN came back; Airflow's default backend fails the task instead
+
+
+def test_bytes_error_does_not_name_the_xcom(official):
+    backend = official(threshold=0)
+    with pytest.raises(TypeError, match=r"^Object of type bytes is not JSON serializable$"):
+        round_trip(backend, b"\x89PNG")
+
+
+def test_pitfall_options_are_read_once_per_process(official, monkeypatch):
+    from airflow.providers.common.io.xcom import backend
+
+    official(threshold=0)
+    assert backend._get_threshold() == 0
+    monkeypatch.setenv("AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD", "-1")
+    assert backend._get_threshold() == 0  # still the first value read: restart workers
