@@ -86,3 +86,9 @@ def selected_profile() -> BackendProfile:
 
 def local_store_url(airflow_home: Path) -> str:
     return f"file://{airflow_home / 'object-store'}"
+
+
+if (
+    __name__ == "__main__"
+):  # `python -m tests.backend_profiles`: the profiles ./dev check-backends runs
+    print(" ".join(name for name in PROFILES if name != "default"))
