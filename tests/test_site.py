@@ -33,10 +33,14 @@ def test_the_site_has_pages_and_includes():
     assert PAGES and includes()
 
 
-def test_every_recipe_file_is_included_by_some_page():
+def test_every_recipe_and_template_file_is_included_by_some_page():
     included = {path for _, path, _ in includes()}
-    recipe_files = {str(p.relative_to(REPO_ROOT)) for p in DAGS_FOLDER.rglob("*.py")}
-    assert recipe_files - included == set(), "recipes no page shows"
+    shown_files = {
+        str(p.relative_to(REPO_ROOT))
+        for folder in (DAGS_FOLDER, REPO_ROOT / "templates")
+        for p in folder.rglob("*.py")
+    }
+    assert shown_files - included == set(), "recipes and templates no page shows"
 
 
 def test_every_include_names_an_existing_file_and_section():
