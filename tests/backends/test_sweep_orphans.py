@@ -31,11 +31,11 @@ def delete_rows_like_db_clean(dag_id: str) -> list[str]:
 
 def test_sweeper_finds_exactly_the_objects_whose_rows_were_deleted(recipes, capsys):
     from airflow.sdk import ObjectStoragePath
+    from xcom_backends.layered import envelope_of
     from xcom_backends.sweep_orphans import find_orphans, main
 
     for dag_id in recipes.dagbag.dag_ids:
         recipes.run(dag_id)
-    kept = recipes.run("mapping_expand_and_reduce").row("total_rows")
     # purge() removed what the retried task's first try wrote. One object is orphaned already:
     # the API server refused the 1,025-item list (max_map_length) after the backend wrote it.
     (refused,), _ = find_orphans(timedelta(0))
@@ -43,17 +43,29 @@ def test_sweeper_finds_exactly_the_objects_whose_rows_were_deleted(recipes, caps
     assert "/list_customer_ids/-1/return_value.json" in str(refused)
     refused.unlink()
 
-    orphaned = delete_rows_like_db_clean("basics_classic_push_pull")
-    assert len(orphaned) == 3
+    # Delete the rows of one recipe that offloaded values (thresholds differ by profile); keep
+    # another's, which must survive.
+    offloading, kept = [
+        dag_id
+        for dag_id in sorted(recipes.dagbag.dag_ids)
+        if any(envelope_of(row.stored) == "object_storage" for row in recipes.run(dag_id).xcoms)
+    ][:2]
+    kept_uris = [
+        row.stored["uri"]
+        for row in recipes.run(kept).xcoms
+        if envelope_of(row.stored) == "object_storage"
+    ]
+    orphaned = delete_rows_like_db_clean(offloading)
+    assert orphaned
 
     old_enough, too_young = find_orphans(timedelta(hours=24))
     assert old_enough == [] and sorted(map(str, too_young)) == orphaned  # just written: kept
 
     assert main(["--min-age-hours", "0"]) == 0  # dry run
     assert all(ObjectStoragePath(uri).exists() for uri in orphaned)
-    assert "3 orphaned objects found (dry run" in capsys.readouterr().out
+    assert f"{len(orphaned)} orphaned objects found (dry run" in capsys.readouterr().out
 
     assert main(["--delete", "--min-age-hours", "0"]) == 0
     assert not any(ObjectStoragePath(uri).exists() for uri in orphaned)
-    assert ObjectStoragePath(kept.stored["uri"]).exists()  # referenced objects are untouched
+    assert all(ObjectStoragePath(uri).exists() for uri in kept_uris)  # referenced: untouched
     assert find_orphans(timedelta(0)) == ([], [])
