@@ -1,0 +1,30 @@
+"""Bring in the cookbook's own modules (one source, never copies kept by hand), drop unused files.
+
+The backend package comes from the cookbook's templates/xcom_backends/, the local storage servers
+for tests from its tests/storage_servers.py, and the example recipes from its dags/basics/.
+"""
+
+import shutil
+from pathlib import Path
+
+COOKBOOK = Path({{ cookbook_root | jsonify }})
+XCOM_BACKEND = {{ cookiecutter.xcom_backend | jsonify }}
+INCLUDE_EXAMPLES = {{ cookiecutter.include_example_recipes | jsonify }} == "yes"
+PROJECT = Path.cwd()
+STORE = {"object_storage_s3": "s3", "encrypted_object_storage_s3": "s3",
+         "object_storage_gcs": "gcs", "object_storage_azure": "azure"}.get(XCOM_BACKEND)  # fmt: skip
+
+ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+if XCOM_BACKEND != "metadata_db":
+    shutil.copytree(COOKBOOK / "templates" / "xcom_backends", PROJECT / "plugins" / "xcom_backends",
+                    ignore=ignore)  # fmt: skip
+if STORE:
+    shutil.copy2(COOKBOOK / "tests" / "storage_servers.py", PROJECT / "tests" / "storage_servers.py")
+if STORE == "azure":
+    for npm_file in ("package.json", "package-lock.json"):
+        shutil.copy2(COOKBOOK / npm_file, PROJECT / npm_file)
+if INCLUDE_EXAMPLES:
+    examples = PROJECT / "dags" / "examples"
+    examples.mkdir(parents=True)
+    for recipe in sorted((COOKBOOK / "dags" / "basics").glob("*.py")):
+        shutil.copy2(recipe, examples / recipe.name)

@@ -1,0 +1,45 @@
+"""The starter DAG runs for real, and its values come back through the configured XCom backend."""
+
+from __future__ import annotations
+
+from tests.conftest import PROJECT
+
+SUMMARY = {"order_count": 1000, "revenue_cents": 125125000, "sample_order_ids": [1, 2, 3]}
+
+
+def test_starter_dag_round_trips_its_values(airflow_db):
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from airflow.models.xcom import XComModel
+    from airflow.sdk.execution_time.xcom import XCom
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    dags = PROJECT / "dags"
+    dag_run = BundleDagBag(dag_folder=str(dags), bundle_path=dags).dags["starter_xcom"].test()
+    assert str(dag_run.state) == "success"
+    with create_session() as session:
+        rows = {
+            row.task_id: row
+            for row in session.scalars(
+                select(XComModel).where(
+                    XComModel.dag_id == "starter_xcom", XComModel.run_id == dag_run.run_id
+                )
+            )
+        }
+        assert XCom.deserialize_value(rows["summarize_orders"]) == SUMMARY
+        assert XCom.deserialize_value(rows["report"]) == "1000 orders, 1251250.00 revenue"
+        stored = rows["summarize_orders"].value
+{%- if cookiecutter.xcom_backend == "metadata_db" %}
+    assert stored == SUMMARY  # the default backend stores the value itself
+{%- elif cookiecutter.xcom_backend == "encrypted" %}
+    assert stored["__xcom_layer__"] == "encryption"
+    assert "125125000" not in str(stored)  # the DB holds ciphertext only
+{%- else %}
+    from airflow.sdk import ObjectStoragePath
+
+    assert stored["__xcom_layer__"] == "object_storage"
+    assert ObjectStoragePath(stored["uri"]).exists()
+{%- if cookiecutter.xcom_backend == "encrypted_object_storage_s3" %}
+    assert "125125000" not in ObjectStoragePath(stored["uri"]).read_text()  # sealed object
+{%- endif %}
+{%- endif %}
