@@ -19,7 +19,7 @@ TEST_ENCRYPTION_KEYS = (
     "current:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,"
     "retired:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
 )
-ALL_LAYERS = "size_guard, compression, encryption, object_storage"
+ALL_LAYERS = "dataframe_parquet, size_guard, compression, encryption, object_storage"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ PROFILES = {
                 object_storage_path="{base}/xcom"),
         layered("encrypted", None, {"encryption"}, layers="encryption",
                 encryption_keys=TEST_ENCRYPTION_KEYS),
-        layered("all-layers-s3", "s3", {"encryption", "object_storage"}, layers=ALL_LAYERS,
+        layered("all-layers-s3", "s3", {"dataframe_parquet", "encryption", "object_storage"},
+                layers=ALL_LAYERS,
                 compression_min_bytes="64",
                 encryption_keys=TEST_ENCRYPTION_KEYS, object_storage_path="{base}/xcom",
                 object_storage_threshold_bytes="256"),

@@ -17,10 +17,11 @@ or, as environment variables::
 A value is first serialized by Airflow (``airflow.sdk.serde``, exactly as the default backend does),
 then passed through the enabled layers in this fixed order, whatever order ``layers`` lists them in:
 
-1. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
-2. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
-3. ``encryption``      seals values with AES-GCM (layers/encryption.py)
-4. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
+1. ``dataframe_parquet`` writes a returned DataFrame as .parquet (layers/dataframe_parquet.py)
+2. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
+3. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
+4. ``encryption``      seals values with AES-GCM (layers/encryption.py)
+5. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
 
 Reading undoes the layers in reverse order. Each layer wraps what it changed in an envelope, a dict
 marked ``{"__xcom_layer__": "<layer name>"}``, so a value stored by a layer that is no longer
@@ -166,7 +167,12 @@ class LayeredXComBackend(BaseXCom):
     @classmethod
     def purge(cls, xcom: Any, *args: Any) -> None:
         """Called when Airflow deletes the row (a retried or cleared task): free its objects."""
-        # Only the outermost layer can hold something outside the row (object_storage is last).
+        # Objects are held by the outermost envelope (object_storage, or dataframe_parquet when
+        # the reference itself stayed in the DB). Layers between them hold nothing outside.
         layers = {layer.name: layer for layer in enabled_layers()}
-        if (name := envelope_of(xcom.value)) in layers:
-            layers[name].purge(xcom.value)
+        payload = xcom.value
+        while (name := envelope_of(payload)) in layers:
+            layers[name].purge(payload)
+            if name == "object_storage" or name == "dataframe_parquet":
+                break
+            payload = layers[name].decode(payload)

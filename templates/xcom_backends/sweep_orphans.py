@@ -9,7 +9,9 @@ with the same ``[xcom_layers] object_storage_path`` as the workers::
     python -m xcom_backends.sweep_orphans --delete              # deletes those older than 24 h
 
 Objects younger than ``--min-age-hours`` (default 24) are never deleted: a task may have written
-its object and not yet stored the row that references it.
+its object and not yet stored the row that references it. The sweeper opens every envelope to find
+references (an encrypted reference to a Parquet file included), so it needs the workers' layer
+settings and keys; if it cannot open a row, it stops without deleting anything.
 """
 
 from __future__ import annotations
@@ -17,8 +19,27 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 
-from .layered import envelope_of
+from .layered import XComLayerError, enabled_layers, envelope_of
 from .layers.object_storage import base_path
+
+
+def uris_in(value: object, layers: dict) -> set[str]:
+    """The object URIs a stored value points at, through every envelope (an encrypted reference
+    to a Parquet file included). Raises if an envelope cannot be opened: a sweep that cannot see
+    every reference must not delete anything."""
+    uris: set[str] = set()
+    while (name := envelope_of(value)) is not None:
+        if name not in layers:
+            raise XComLayerError(
+                f"A row was stored by the {name!r} layer, which is not enabled here: run the "
+                "sweeper with the workers' [xcom_layers] settings. Nothing was deleted."
+            )
+        if "uri" in value:
+            uris.add(value["uri"])
+        if name == "dataframe_parquet":
+            break
+        value = layers[name].decode(value)
+    return uris
 
 
 def referenced_uris() -> set[str]:
@@ -27,12 +48,13 @@ def referenced_uris() -> set[str]:
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
+    layers = {layer.name: layer for layer in enabled_layers()}
+    referenced: set[str] = set()
     with create_session() as session:
-        return {
-            value["uri"]
-            for value in session.scalars(select(XComModel.value).execution_options(yield_per=1000))
-            if envelope_of(value) == "object_storage"
-        }
+        query = select(XComModel.value).execution_options(yield_per=1000)
+        for value in session.scalars(query):
+            referenced |= uris_in(value, layers)
+    return referenced
 
 
 def find_orphans(min_age: timedelta) -> tuple[list, list]:

@@ -251,3 +251,33 @@ def test_compression_shrinks_large_values_and_leaves_small_ones(layers):
     assert small == "tiny"
     assert large["__xcom_layer__"] == "compression" and len(json.dumps(large)) < 200
     assert load(large) == ["same row"] * 500
+
+
+def test_encryption_keys_from_an_airflow_variable(layers, monkeypatch):
+    layers("encryption", encryption_keys_variable="xcom_encryption_keys")
+    monkeypatch.setenv("AIRFLOW_VAR_XCOM_ENCRYPTION_KEYS", CURRENT)  # any secrets backend works
+    envelope = store({"customer_id": 42})
+    assert envelope["key_id"] == "current"
+    assert load(envelope) == {"customer_id": 42}
+
+
+# --- a returned DataFrame becomes a Parquet file ---------------------------------------------
+
+
+def test_dataframe_is_written_as_a_parquet_file_other_tools_can_read(s3, layers):
+    import pandas as pd
+    from airflow.sdk import ObjectStoragePath
+
+    layers("dataframe_parquet", object_storage_path=f"{s3.base_url}/faults")
+    frame = pd.DataFrame({"region": ["emea", "apac"], "revenue_cents": [125000, 98000]})
+    envelope = store(frame)
+    assert envelope["__xcom_layer__"] == "dataframe_parquet"
+    assert envelope["uri"].endswith("/orders_summary_v1.parquet")
+    with ObjectStoragePath(envelope["uri"]).open("rb") as parquet:
+        pd.testing.assert_frame_equal(pd.read_parquet(parquet), frame)
+    pd.testing.assert_frame_equal(load(envelope), frame)
+    assert store({"not": "a frame"}) == {"not": "a frame"}  # other values pass through
+
+    LayeredXComBackend.purge(SimpleNamespace(value=envelope))
+    with pytest.raises(XComLayerError, match=r"\.parquet, does not exist"):
+        load(envelope)

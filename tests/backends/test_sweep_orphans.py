@@ -69,3 +69,15 @@ def test_sweeper_finds_exactly_the_objects_whose_rows_were_deleted(recipes, caps
     assert not any(ObjectStoragePath(uri).exists() for uri in orphaned)
     assert all(ObjectStoragePath(uri).exists() for uri in kept_uris)  # referenced: untouched
     assert find_orphans(timedelta(0)) == ([], [])
+
+
+def test_sweeper_deletes_nothing_when_it_cannot_open_a_row(recipes, monkeypatch):
+    from xcom_backends.layered import XComLayerError
+    from xcom_backends.sweep_orphans import find_orphans
+
+    if "encryption" not in BACKEND.stored_as:
+        pytest.skip(f"needs encrypted rows; this session runs {BACKEND.name}")
+    recipes.run("basics_reference_not_data")
+    monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__LAYERS", "object_storage")  # no keys configured
+    with pytest.raises(XComLayerError, match=r"'encryption' layer, which is not enabled here"):
+        find_orphans(timedelta(0))

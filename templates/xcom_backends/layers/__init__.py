@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from .compression import GzipLayer
+from .dataframe_parquet import DataFrameParquetLayer
 from .encryption import AesGcmLayer
 from .object_storage import ObjectStorageLayer
 from .size_guard import SizeGuardLayer
 
 LAYER_ORDER = {
+    DataFrameParquetLayer.name: DataFrameParquetLayer,
     SizeGuardLayer.name: SizeGuardLayer,
     GzipLayer.name: GzipLayer,
     AesGcmLayer.name: AesGcmLayer,

@@ -50,73 +50,79 @@ def base_path() -> ObjectStoragePath:
     return ObjectStoragePath(configured)
 
 
+def object_path(address: XComAddress, suffix: str) -> ObjectStoragePath:
+    """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded."""
+    return (
+        base_path()
+        / path_part(address.dag_id, "DAG id", address)
+        / path_part(address.run_id, "run id", address)
+        / path_part(address.task_id, "task id", address)
+        / str(address.map_index)
+        / f"{path_part(address.key, 'key', address)}{suffix}"
+    )
+
+
+def write_object(data: bytes, address: XComAddress, suffix: str) -> dict:
+    """Write ``data`` for this XCom, check it is all there, and return the reference fields."""
+    target = object_path(address, suffix)
+    try:
+        if target.protocol in LOCAL_PROTOCOLS:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            out.write(data)
+        stored_bytes = target.stat().st_size
+    except Exception as error:
+        raise XComLayerError(
+            f"Could not write {address.describe()} to {target}: {type(error).__name__}: "
+            f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
+            "and that its connection's credentials may write there; the task can be retried."
+        ) from error
+    if stored_bytes != len(data):
+        raise XComLayerError(
+            f"{target} holds {stored_bytes} bytes after writing {len(data)} for "
+            f"{address.describe()}; nothing was recorded. Retry the task."
+        )
+    return {"uri": str(target), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def read_object(reference: dict) -> bytes:
+    """The bytes behind a reference, or an error that says what happened to them."""
+    uri = reference["uri"]
+    try:
+        data = ObjectStoragePath(uri).read_bytes()
+    except FileNotFoundError as error:
+        raise XComLayerError(
+            f"The object behind this XCom, {uri}, does not exist: it was deleted (a bucket "
+            "lifecycle rule, a manual clean-up) or the bucket changed. Re-run the task that "
+            "pushed it."
+        ) from error
+    except Exception as error:
+        raise XComLayerError(
+            f"Could not read {uri}: {type(error).__name__}: {error}. Check the connection "
+            "in [xcom_layers] object_storage_path and that the storage is reachable."
+        ) from error
+    if hashlib.sha256(data).hexdigest() != reference["sha256"]:
+        raise XComLayerError(
+            f"The object behind this XCom, {uri}, was changed after it was written: "
+            f"{len(data)} bytes read, {reference['bytes']} written, checksums differ. It was "
+            "not returned. Re-run the task that pushed it."
+        )
+    return data
+
+
 class ObjectStorageLayer:
     name = "object_storage"
 
     def __init__(self) -> None:
         self.threshold = int(option("object_storage_threshold_bytes", "0"))
 
-    def object_path(self, address: XComAddress) -> ObjectStoragePath:
-        return (
-            base_path()
-            / path_part(address.dag_id, "DAG id", address)
-            / path_part(address.run_id, "run id", address)
-            / path_part(address.task_id, "task id", address)
-            / str(address.map_index)
-            / f"{path_part(address.key, 'key', address)}.json"
-        )
-
     def encode(self, payload: Any, address: XComAddress) -> Any:
         if json_size(payload) < self.threshold:
             return payload
-        data = json.dumps(payload).encode()
-        target = self.object_path(address)
-        try:
-            if target.protocol in LOCAL_PROTOCOLS:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("wb") as out:
-                out.write(data)
-            stored_bytes = target.stat().st_size
-        except Exception as error:
-            raise XComLayerError(
-                f"Could not write {address.describe()} to {target}: {type(error).__name__}: "
-                f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
-                "and that its connection's credentials may write there; the task can be retried."
-            ) from error
-        if stored_bytes != len(data):
-            raise XComLayerError(
-                f"{target} holds {stored_bytes} bytes after writing {len(data)} for "
-                f"{address.describe()}; nothing was recorded. Retry the task."
-            )
-        return {
-            MARKER: self.name,
-            "uri": str(target),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "bytes": len(data),
-        }
+        return {MARKER: self.name, **write_object(json.dumps(payload).encode(), address, ".json")}
 
     def decode(self, envelope: dict) -> Any:
-        uri = envelope["uri"]
-        try:
-            data = ObjectStoragePath(uri).read_bytes()
-        except FileNotFoundError as error:
-            raise XComLayerError(
-                f"The object behind this XCom, {uri}, does not exist: it was deleted (a bucket "
-                "lifecycle rule, a manual clean-up) or the bucket changed. Re-run the task that "
-                "pushed it."
-            ) from error
-        except Exception as error:
-            raise XComLayerError(
-                f"Could not read {uri}: {type(error).__name__}: {error}. Check the connection "
-                "in [xcom_layers] object_storage_path and that the storage is reachable."
-            ) from error
-        if hashlib.sha256(data).hexdigest() != envelope["sha256"]:
-            raise XComLayerError(
-                f"The object behind this XCom, {uri}, was changed after it was written: "
-                f"{len(data)} bytes read, {envelope['bytes']} written, checksums differ. It was "
-                "not returned. Re-run the task that pushed it."
-            )
-        return json.loads(data)
+        return json.loads(read_object(envelope))
 
     def purge(self, envelope: dict) -> None:
         ObjectStoragePath(envelope["uri"]).unlink(missing_ok=True)
