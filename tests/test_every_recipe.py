@@ -36,6 +36,12 @@ EXPECTED_TASK_STATES: dict[str, dict[str, str]] = {
         "return_ndarray": "failed",
         "return_converted": "success",
     },
+    "contracts_denied_pull": {
+        "export_orders": "success",
+        "load_orders": "success",
+        "notify_channel": "failed",
+    },
+    "contracts_size_refusal": {"find_new_orders": "failed", "load_orders": "upstream_failed"},
     "control_flow_branch_on_value": {
         "count_new_rows": "success",
         "choose_path": "success",

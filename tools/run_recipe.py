@@ -75,6 +75,7 @@ def main(argv: list[str]) -> int:
         migrate_metadata_db()
 
     sys.path.append(str(DAGS_FOLDER))  # as Airflow does for a dags-folder bundle
+    sys.path.append(str(REPO_ROOT / "templates"))  # as plugins/ would be in your project
     recipe_globals = runpy.run_path(str(path), run_name="__main__")
     print_stored_rows(recipe_globals["dag"].dag_id)
     return 0

@@ -1,0 +1,36 @@
+"""A push over the contract's ``max_bytes`` fails before anything is stored, and says what to do.
+
+The producer tries to push the rows themselves instead of a reference to them. The refusal is this
+recipe's expected outcome; nothing reaches the metadata DB.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, get_current_context, task
+from xcom_backends.contracts import XComContract, register_contracts
+
+ORDER_IDS = XComContract(
+    key="new_order_ids_v1", producer="find_new_orders", readers={"load_orders"}, max_bytes=1024
+)
+
+
+@dag(schedule=None, tags=["contracts"])
+def contracts_size_refusal():
+    @task
+    def find_new_orders() -> None:
+        ORDER_IDS.push(get_current_context()["ti"], list(range(100_000, 102_000)))  # ~16 KB
+
+    @task
+    def load_orders() -> int:
+        return len(ORDER_IDS.pull(get_current_context()["ti"]))
+
+    find_new_orders() >> load_orders()
+
+
+dag = contracts_size_refusal()
+register_contracts(dag, ORDER_IDS)
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()

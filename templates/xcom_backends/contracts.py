@@ -1,0 +1,126 @@
+"""XCom contracts: declare each XCom once (key, producer, readers, size, type) and use that object.
+
+A contract replaces the two strings a producer and a consumer would otherwise type separately::
+
+    ORDERS_MANIFEST = XComContract(
+        key="orders_manifest_v1", producer="export_orders", readers={"load_orders"},
+        max_bytes=2048, value_type=dict,
+    )
+
+    ORDERS_MANIFEST.push(ti, {"uri": ..., "row_count": 1000})    # in export_orders
+    manifest = ORDERS_MANIFEST.pull(ti)                          # in load_orders
+    bash_command = f"load --manifest '{ORDERS_MANIFEST.template}'"  # a templated pull
+
+and, after the DAG's tasks are defined, ``register_contracts(dag, ORDERS_MANIFEST, ...)`` checks the
+declarations against the DAG when the file is parsed: a duplicate key, a producer or reader that is
+not a task of the DAG, or a negative size fails the import with a message naming the contract.
+
+``push`` refuses a wrong producer, a value of the wrong type or over ``max_bytes`` before anything
+is stored; ``pull`` refuses a task that is not a declared reader. These checks run in the task's
+own code: they are a guardrail against mistakes, not a security boundary (any task can still call
+``ti.xcom_pull`` directly). See the contracts page of the cookbook for what enforces more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+_REGISTRY: dict[str, dict[str, XComContract]] = {}  # dag_id -> key -> contract
+
+
+class XComContractError(Exception):
+    """A contract was declared wrongly, or a task broke one; the message says which and how."""
+
+
+@dataclass(frozen=True)
+class XComContract:
+    key: str
+    producer: str
+    readers: frozenset[str] = field(default_factory=frozenset)
+    max_bytes: int | None = None
+    value_type: type | tuple[type, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "readers", frozenset(self.readers))
+        if not self.key:
+            raise XComContractError(f"A contract of producer {self.producer!r} has an empty key.")
+        if self.max_bytes is not None and self.max_bytes < 0:
+            raise XComContractError(
+                f"Contract {self.key!r}: max_bytes must be >= 0 or None, got {self.max_bytes}."
+            )
+
+    @property
+    def template(self) -> str:
+        """The Jinja pull for a templated field of a reader task."""
+        return f"{{{{ ti.xcom_pull(task_ids='{self.producer}', key='{self.key}') }}}}"
+
+    def check_value(self, value: Any, task_id: str) -> None:
+        """Raise unless ``value`` may be pushed under this contract by ``task_id``."""
+        if task_id != self.producer:
+            raise XComContractError(
+                f"Task {task_id!r} pushed {self.key!r}, whose declared producer is "
+                f"{self.producer!r}. Push it from {self.producer!r}, or declare a new key."
+            )
+        if self.value_type is not None and not isinstance(value, self.value_type):
+            raise XComContractError(
+                f"{self.key!r} must hold {self.value_type!r}; task {task_id!r} pushed a "
+                f"{type(value).__name__}. Fix the value or the contract's value_type."
+            )
+        if self.max_bytes is not None:
+            size = len(json.dumps(value, default=str).encode())
+            if size > self.max_bytes:
+                raise XComContractError(
+                    f"{self.key!r} from task {task_id!r} is {size} bytes, over its contract's "
+                    f"max_bytes of {self.max_bytes}. Write the data to object storage and push "
+                    "its URI (the cookbook's 'References, not data' recipe)."
+                )
+
+    def check_reader(self, task_id: str) -> None:
+        if task_id not in self.readers:
+            raise XComContractError(
+                f"Task {task_id!r} may not read {self.key!r} from {self.producer!r}: its declared "
+                f"readers are {sorted(self.readers)}. Add {task_id!r} to the contract's readers "
+                "if it should."
+            )
+
+    def push(self, ti: Any, value: Any) -> None:
+        """Push ``value`` from the producer task ``ti`` after checking the contract."""
+        self.check_value(value, ti.task_id)
+        ti.xcom_push(key=self.key, value=value)
+
+    def pull(self, ti: Any, **kwargs: Any) -> Any:
+        """Pull the value into the reader task ``ti`` after checking it is a declared reader."""
+        self.check_reader(ti.task_id)
+        return ti.xcom_pull(task_ids=self.producer, key=self.key, **kwargs)
+
+
+def register_contracts(dag: Any, *contracts: XComContract) -> None:
+    """Check the contracts against ``dag`` at parse time and make them known to the backend."""
+    task_ids = set(dag.task_ids)
+    declared: dict[str, XComContract] = {}
+    for contract in contracts:
+        if contract.key in declared:
+            raise XComContractError(
+                f"DAG {dag.dag_id!r} declares key {contract.key!r} twice; give each XCom its own "
+                "key."
+            )
+        unknown = sorted(({contract.producer} | contract.readers) - task_ids)
+        if unknown:
+            raise XComContractError(
+                f"Contract {contract.key!r} of DAG {dag.dag_id!r} names {unknown}, which are not "
+                f"tasks of the DAG (it has {sorted(task_ids)}). Fix the task ids."
+            )
+        declared[contract.key] = contract
+    _REGISTRY[dag.dag_id] = declared
+
+
+def contract_for(dag_id: str, key: str) -> XComContract | None:
+    """The contract registered for ``key`` in ``dag_id``, if any."""
+    return _REGISTRY.get(dag_id, {}).get(key)
+
+
+def registered(dag_id: str) -> Iterable[XComContract]:
+    return _REGISTRY.get(dag_id, {}).values()

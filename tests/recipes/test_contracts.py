@@ -1,0 +1,86 @@
+"""Contracts chapter: declared handoffs, refusals, and malformed declarations at parse time."""
+
+from __future__ import annotations
+
+import pytest
+
+MANIFEST = {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000}
+
+
+def test_declared_handoff_pushes_and_pulls_through_the_contract(recipes):
+    run = recipes.run("contracts_declared_handoff")
+
+    assert run.keys("export_orders") == ["orders_manifest_v1"]
+    assert run.value("export_orders", "orders_manifest_v1") == MANIFEST
+    assert run.value("load_orders") == 1000
+    assert run.value("announce_load") == f"loading {MANIFEST}"  # the templated pull
+
+
+def test_a_task_that_is_not_a_reader_is_refused(recipes):
+    run = recipes.run("contracts_denied_pull")
+
+    assert run.value("load_orders") == "s3://warehouse/orders/1.parquet"
+    assert run.errors == {
+        "notify_channel": "XComContractError: Task 'notify_channel' may not read "
+        "'orders_manifest_v1' from 'export_orders': its declared readers are ['load_orders']. "
+        "Add 'notify_channel' to the contract's readers if it should."
+    }
+    assert run.keys("notify_channel") == []
+
+
+def test_an_oversize_push_is_refused_before_anything_is_stored(recipes):
+    run = recipes.run("contracts_size_refusal")
+
+    assert run.xcoms == []
+    assert run.errors == {
+        "find_new_orders": "XComContractError: 'new_order_ids_v1' from task 'find_new_orders' is "
+        "16000 bytes, over its contract's max_bytes of 1024. Write the data to object storage "
+        "and push its URI (the cookbook's 'References, not data' recipe)."
+    }
+
+
+BAD_DAG = """
+from airflow.sdk import dag, task
+from xcom_backends.contracts import XComContract, register_contracts
+
+@dag(schedule=None)
+def malformed_contracts():
+    @task
+    def export_orders(): ...
+
+    @task
+    def load_orders(): ...
+
+    export_orders() >> load_orders()
+
+dag = malformed_contracts()
+register_contracts(dag, {contracts})
+"""
+
+
+@pytest.mark.parametrize(
+    ("contracts", "message"),
+    [
+        (
+            'XComContract(key="manifest_v1", producer="export_orders", readers={"load_orders"}), '
+            'XComContract(key="manifest_v1", producer="load_orders")',
+            "DAG 'malformed_contracts' declares key 'manifest_v1' twice",
+        ),
+        (
+            'XComContract(key="manifest_v1", producer="export_orders", readers={"lod_orders"})',
+            "Contract 'manifest_v1' of DAG 'malformed_contracts' names ['lod_orders'], which are "
+            "not tasks of the DAG (it has ['export_orders', 'load_orders']). Fix the task ids.",
+        ),
+        (
+            'XComContract(key="manifest_v1", producer="export_orders", max_bytes=-1)',
+            "Contract 'manifest_v1': max_bytes must be >= 0 or None, got -1.",
+        ),
+    ],
+)
+def test_malformed_contracts_fail_when_the_file_is_parsed(recipes, tmp_path, contracts, message):
+    from tests.recipe_harness import load_recipes
+
+    (tmp_path / "malformed_contracts.py").write_text(BAD_DAG.format(contracts=contracts))
+    errors = load_recipes(tmp_path).import_errors
+    assert len(errors) == 1
+    assert message in next(iter(errors.values()))
