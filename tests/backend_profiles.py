@@ -57,6 +57,8 @@ PROFILES = {
                 object_storage_path="{base}/xcom"),
         layered("object-storage-azure", "azure", {"object_storage"}, layers="object_storage",
                 object_storage_path="{base}/xcom"),
+        layered("contracts", None, {"contracts", "plain", "path"}, layers="contracts",
+                contracts_undeclared="warn"),
         layered("encrypted", None, {"encryption"}, layers="encryption",
                 encryption_keys=TEST_ENCRYPTION_KEYS),
         layered("all-layers-s3", "s3", {"dataframe_parquet", "encryption", "object_storage"},

@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-_REGISTRY: dict[str, dict[str, XComContract]] = {}  # dag_id -> key -> contract
+# dag_id -> (producer, key) -> contract. Several tasks may each declare their own `return_value`.
+_REGISTRY: dict[str, dict[tuple[str, str], XComContract]] = {}
 
 
 class XComContractError(Exception):
@@ -100,12 +101,12 @@ class XComContract:
 def register_contracts(dag: Any, *contracts: XComContract) -> None:
     """Check the contracts against ``dag`` at parse time and make them known to the backend."""
     task_ids = set(dag.task_ids)
-    declared: dict[str, XComContract] = {}
+    declared: dict[tuple[str, str], XComContract] = {}
     for contract in contracts:
-        if contract.key in declared:
+        if (contract.producer, contract.key) in declared:
             raise XComContractError(
-                f"DAG {dag.dag_id!r} declares key {contract.key!r} twice; give each XCom its own "
-                "key."
+                f"DAG {dag.dag_id!r} declares key {contract.key!r} of {contract.producer!r} "
+                "twice; give each XCom its own key."
             )
         unknown = sorted(({contract.producer} | contract.readers) - task_ids)
         if unknown:
@@ -113,13 +114,13 @@ def register_contracts(dag: Any, *contracts: XComContract) -> None:
                 f"Contract {contract.key!r} of DAG {dag.dag_id!r} names {unknown}, which are not "
                 f"tasks of the DAG (it has {sorted(task_ids)}). Fix the task ids."
             )
-        declared[contract.key] = contract
+        declared[(contract.producer, contract.key)] = contract
     _REGISTRY[dag.dag_id] = declared
 
 
-def contract_for(dag_id: str, key: str) -> XComContract | None:
-    """The contract registered for ``key`` in ``dag_id``, if any."""
-    return _REGISTRY.get(dag_id, {}).get(key)
+def contracts_for_key(dag_id: str, key: str) -> list[XComContract]:
+    """The contracts registered for ``key`` in ``dag_id`` (one per producer)."""
+    return [c for (_, k), c in _REGISTRY.get(dag_id, {}).items() if k == key]
 
 
 def registered(dag_id: str) -> Iterable[XComContract]:

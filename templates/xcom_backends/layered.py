@@ -18,10 +18,11 @@ A value is first serialized by Airflow (``airflow.sdk.serde``, exactly as the de
 then passed through the enabled layers in this fixed order, whatever order ``layers`` lists them in:
 
 1. ``dataframe_parquet`` writes a returned DataFrame as .parquet (layers/dataframe_parquet.py)
-2. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
-3. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
-4. ``encryption``      seals values with AES-GCM (layers/encryption.py)
-5. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
+2. ``contracts``       enforces declared producers, readers, sizes, types (layers/contracts.py)
+3. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
+4. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
+5. ``encryption``      seals values with AES-GCM (layers/encryption.py)
+6. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
 
 Reading undoes the layers in reverse order. Each layer wraps what it changed in an envelope, a dict
 marked ``{"__xcom_layer__": "<layer name>"}``, so a value stored by a layer that is no longer

@@ -63,8 +63,8 @@ register_contracts(dag, {contracts})
     [
         (
             'XComContract(key="manifest_v1", producer="export_orders", readers={"load_orders"}), '
-            'XComContract(key="manifest_v1", producer="load_orders")',
-            "DAG 'malformed_contracts' declares key 'manifest_v1' twice",
+            'XComContract(key="manifest_v1", producer="export_orders")',
+            "DAG 'malformed_contracts' declares key 'manifest_v1' of 'export_orders' twice",
         ),
         (
             'XComContract(key="manifest_v1", producer="export_orders", readers={"lod_orders"})',

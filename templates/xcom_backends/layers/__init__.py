@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .compression import GzipLayer
+from .contracts import ContractsLayer
 from .dataframe_parquet import DataFrameParquetLayer
 from .encryption import AesGcmLayer
 from .object_storage import ObjectStorageLayer
@@ -10,6 +11,7 @@ from .size_guard import SizeGuardLayer
 
 LAYER_ORDER = {
     DataFrameParquetLayer.name: DataFrameParquetLayer,
+    ContractsLayer.name: ContractsLayer,
     SizeGuardLayer.name: SizeGuardLayer,
     GzipLayer.name: GzipLayer,
     AesGcmLayer.name: AesGcmLayer,

@@ -1,0 +1,121 @@
+"""``contracts``: enforce XCom contracts (xcom_backends/contracts.py) on every push and pull.
+
+``XComContract.push``/``pull`` check only the calls that go through them. With this layer the
+backend checks every XCom of a DAG that registered contracts: a TaskFlow return value, an
+``XComArg`` argument, a templated pull, a plain ``ti.xcom_pull``. On push it checks the producer,
+``max_bytes`` and (for JSON types) ``value_type``; the stored value carries its key, producer and
+declared readers, and on pull the reading task must be one of them.
+
+Option (section ``[xcom_layers]``, env ``AIRFLOW__XCOM_LAYERS__CONTRACTS_UNDECLARED``):
+
+- ``contracts_undeclared``: what to do with a key that a DAG with contracts pushes without
+  declaring it: ``reject`` (fail the push), ``warn`` (log and store) or ``allow``. Default ``warn``.
+  DAGs that register no contract are never checked.
+
+Reads outside a running task (the API server, a test reading rows) are not checked. Like the
+contract methods, this is a guardrail inside the workers, not a security boundary: see the
+cookbook's contracts page for what the sealed layer adds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..contracts import XComContractError, contracts_for_key, registered
+from ..layered import MARKER, XComAddress, json_size, option
+
+log = logging.getLogger(__name__)
+UNDECLARED_MODES = ("reject", "warn", "allow")
+AIRFLOW_KEYS = {"skipmixin_key"}  # written by Airflow itself (branch and short-circuit tasks)
+
+
+def reading_task_id() -> str | None:
+    """The task pulling the value, or None outside a running task."""
+    from airflow.sdk import get_current_context
+
+    try:
+        return get_current_context()["ti"].task_id
+    except Exception:  # no task context: API server, scripts, tests reading rows
+        return None
+
+
+def json_type_matches(payload: Any, value_type: Any) -> bool:
+    """Whether a serialized payload holds ``value_type`` (JSON types and serde class names)."""
+    types = value_type if isinstance(value_type, tuple) else (value_type,)
+    classname = payload.get("__classname__") if isinstance(payload, dict) else None
+    if isinstance(payload, dict) and payload.get(MARKER) == "dataframe_parquet":
+        classname = "pandas.DataFrame"  # already written to Parquet by the layer before this one
+    for expected in types:
+        if classname is not None:
+            if classname == f"{expected.__module__}.{expected.__qualname__}":
+                return True
+        elif isinstance(payload, expected) and not (expected is int and isinstance(payload, bool)):
+            return True
+    return False
+
+
+class ContractsLayer:
+    name = "contracts"
+
+    def __init__(self) -> None:
+        self.undeclared = option("contracts_undeclared", "warn")
+        if self.undeclared not in UNDECLARED_MODES:
+            raise XComContractError(
+                f"[xcom_layers] contracts_undeclared is {self.undeclared!r}; use one of "
+                f"{UNDECLARED_MODES}."
+            )
+
+    def encode(self, payload: Any, address: XComAddress) -> Any:
+        declared = contracts_for_key(address.dag_id, address.key)
+        contract = next((c for c in declared if c.producer == address.task_id), None)
+        if declared and contract is None and address.key != "return_value":
+            raise XComContractError(
+                f"Task {address.task_id!r} pushed {address.key!r}, whose declared producer is "
+                f"{declared[0].producer!r}. Push it from {declared[0].producer!r}, or declare a "
+                "new key."
+            )
+        if contract is None:
+            if any(registered(address.dag_id)) and address.key not in AIRFLOW_KEYS:
+                message = (
+                    f"{address.describe()} is not declared in the contracts of DAG "
+                    f"{address.dag_id!r}. Declare it with XComContract and register_contracts."
+                )
+                if self.undeclared == "reject":
+                    raise XComContractError(message)
+                if self.undeclared == "warn":
+                    log.warning(message)
+            return payload
+        size = json_size(payload)
+        if contract.max_bytes is not None and size > contract.max_bytes:
+            raise XComContractError(
+                f"{contract.key!r} from task {address.task_id!r} is {size} bytes, over its "
+                f"contract's max_bytes of {contract.max_bytes}. Write the data to object storage "
+                "and push its URI (the cookbook's 'References, not data' recipe)."
+            )
+        if contract.value_type is not None and not json_type_matches(payload, contract.value_type):
+            raise XComContractError(
+                f"{contract.key!r} must hold {contract.value_type!r}; task {address.task_id!r} "
+                "pushed something else. Fix the value or the contract's value_type."
+            )
+        return {
+            MARKER: self.name,
+            "key": contract.key,
+            "producer": contract.producer,
+            "readers": sorted(contract.readers),
+            "value": payload,
+        }
+
+    def decode(self, envelope: dict) -> Any:
+        reader = reading_task_id()
+        allowed = {envelope["producer"], *envelope["readers"]}
+        if reader is not None and reader not in allowed:
+            raise XComContractError(
+                f"Task {reader!r} may not read {envelope['key']!r} from "
+                f"{envelope['producer']!r}: its declared readers are {envelope['readers']}. "
+                f"Add {reader!r} to the contract's readers if it should."
+            )
+        return envelope["value"]
+
+    def purge(self, envelope: dict) -> None:
+        pass
