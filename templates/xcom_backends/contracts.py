@@ -43,9 +43,12 @@ class XComContract:
     readers: frozenset[str] = field(default_factory=frozenset)
     max_bytes: int | None = None
     value_type: type | tuple[type, ...] | None = None
+    seal_for: frozenset[str] = field(default_factory=frozenset)
+    """Key ids the value is sealed for by the ``sealed`` layer (layers/sealed.py)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "readers", frozenset(self.readers))
+        object.__setattr__(self, "seal_for", frozenset(self.seal_for))
         if not self.key:
             raise XComContractError(f"A contract of producer {self.producer!r} has an empty key.")
         if self.max_bytes is not None and self.max_bytes < 0:

@@ -19,10 +19,11 @@ then passed through the enabled layers in this fixed order, whatever order ``lay
 
 1. ``dataframe_parquet`` writes a returned DataFrame as .parquet (layers/dataframe_parquet.py)
 2. ``contracts``       enforces declared producers, readers, sizes, types (layers/contracts.py)
-3. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
-4. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
-5. ``encryption``      seals values with AES-GCM (layers/encryption.py)
-6. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
+3. ``sealed``          encrypts a contract's value for its readers' keys (layers/sealed.py)
+4. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
+5. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
+6. ``encryption``      encrypts values with AES-GCM (layers/encryption.py)
+7. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
 
 Reading undoes the layers in reverse order. Each layer wraps what it changed in an envelope, a dict
 marked ``{"__xcom_layer__": "<layer name>"}``, so a value stored by a layer that is no longer

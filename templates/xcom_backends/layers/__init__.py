@@ -7,11 +7,13 @@ from .contracts import ContractsLayer
 from .dataframe_parquet import DataFrameParquetLayer
 from .encryption import AesGcmLayer
 from .object_storage import ObjectStorageLayer
+from .sealed import SealedLayer
 from .size_guard import SizeGuardLayer
 
 LAYER_ORDER = {
     DataFrameParquetLayer.name: DataFrameParquetLayer,
     ContractsLayer.name: ContractsLayer,
+    SealedLayer.name: SealedLayer,
     SizeGuardLayer.name: SizeGuardLayer,
     GzipLayer.name: GzipLayer,
     AesGcmLayer.name: AesGcmLayer,

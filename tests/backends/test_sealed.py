@@ -1,0 +1,131 @@
+"""Sealed XComs: a reader and a non-reader in separate processes with different keys.
+
+The producer's process has only the readers' public keys. A process holding the reader's private
+key opens the stored row; a process holding another tenant's key, reading the very same raw row,
+gets nothing usable. A tampered row is rejected.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from xcom_backends.layers.sealed import new_key_pair
+
+from tests.backend_profiles import LAYERED
+from tests.recipe_harness import REPO_ROOT
+from tests.run_in_fresh_airflow import run_dag
+
+SECRET_MANIFEST = {"uri": "s3://tenant-a/orders/20260101.parquet", "customer_count": 1834}
+
+DAG_FILE = f"""
+from airflow.sdk import dag, get_current_context, task
+from xcom_backends.contracts import XComContract, register_contracts
+
+MANIFEST = XComContract(
+    key="tenant_manifest_v1", producer="export_orders", readers={{"load_orders"}},
+    seal_for={{"tenant_a"}},
+)
+
+@dag(schedule=None)
+def sealed_probe():
+    @task
+    def export_orders():
+        MANIFEST.push(get_current_context()["ti"], {SECRET_MANIFEST!r})
+
+    @task
+    def load_orders():
+        return MANIFEST.pull(get_current_context()["ti"])["customer_count"]
+
+    export_orders() >> load_orders()
+
+dag = sealed_probe()
+register_contracts(dag, MANIFEST)
+"""
+
+OPEN_ROW = """
+import json, os, sys, tempfile
+os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp()
+from types import SimpleNamespace
+from xcom_backends.layered import LayeredXComBackend
+try:
+    print(json.dumps(LayeredXComBackend.deserialize_value(SimpleNamespace(value=json.load(sys.stdin)))))
+except Exception as error:
+    print(f"ERROR {type(error).__name__}: {error}")
+"""
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    return env | {"AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
+                  "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, sealed"}  # fmt: skip
+
+
+def open_in_process(stored: dict, private_keys: dict[str, str]) -> str:
+    """Deserialize the raw row in a new process that holds only ``private_keys``."""
+    env = base_env() | {"PYTHONPATH": str(REPO_ROOT / "templates")}
+    env |= {f"AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_{k.upper()}": v for k, v in private_keys.items()}
+    result = subprocess.run(
+        [sys.executable, "-c", OPEN_ROW], input=json.dumps(stored), env=env,
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def sealed_run(tmp_path_factory):
+    keys = {tenant: new_key_pair(tenant) for tenant in ("tenant_a", "tenant_b")}
+    folder = tmp_path_factory.mktemp("sealed")
+    (folder / "sealed_probe.py").write_text(DAG_FILE)
+    env = base_env() | {  # the producer's worker: public keys only
+        f"AIRFLOW_VAR_XCOM_SEAL_PUBLIC_KEY_{t.upper()}": public for t, (public, _) in keys.items()
+    }
+    run = run_dag(folder, "sealed_probe", env)
+    stored = next(x["stored"] for x in run["xcoms"] if x["key"] == "tenant_manifest_v1")
+    return run, stored, {tenant: private for tenant, (_, private) in keys.items()}
+
+
+def test_the_stored_row_holds_only_ciphertext(sealed_run):
+    run, stored, _ = sealed_run
+    assert stored["__xcom_layer__"] == "sealed"
+    assert [r["key_id"] for r in stored["recipients"]] == ["tenant_a"]
+    assert "1834" not in json.dumps(stored) and "tenant-a" not in json.dumps(stored)
+    # The producer's own worker holds no private key: even it cannot read the value back.
+    assert "holds none of their private keys" in run["errors"]["load_orders"]
+
+
+def test_the_readers_process_opens_it(sealed_run):
+    _, stored, private = sealed_run
+    assert json.loads(open_in_process(stored, {"tenant_a": private["tenant_a"]})) == SECRET_MANIFEST
+
+
+def test_a_non_readers_process_gets_nothing_from_the_raw_row(sealed_run):
+    _, stored, private = sealed_run
+    assert open_in_process(stored, {"tenant_b": private["tenant_b"]}) == (
+        "ERROR XComContractError: This XCom is sealed for key ids ['tenant_a']; this worker holds "
+        "none of their private keys (Variable 'xcom_seal_private_key_<key id>'). Run the reading "
+        "task on a queue whose workers hold one, or add this task's tenant to the contract's "
+        "seal_for."
+    )
+
+
+def test_a_tampered_row_is_rejected(sealed_run):
+    _, stored, private = sealed_run
+    sealed = bytearray(base64.b64decode(stored["ciphertext"]))
+    sealed[-1] ^= 0x01
+    tampered = {**stored, "ciphertext": base64.b64encode(bytes(sealed)).decode()}
+    assert open_in_process(tampered, {"tenant_a": private["tenant_a"]}) == (
+        "ERROR XComContractError: A sealed XCom failed authentication for key id 'tenant_a': it "
+        "was altered, or this worker's private key is not the one it was sealed for. Nothing was "
+        "returned."
+    )
+
+
+def test_the_wrong_private_key_under_the_right_id_is_rejected(sealed_run):
+    _, stored, private = sealed_run
+    result = open_in_process(stored, {"tenant_a": private["tenant_b"]})
+    assert result.startswith("ERROR XComContractError: A sealed XCom failed authentication")
