@@ -62,7 +62,8 @@ def test_backend_modules_are_the_cookbooks_own(tmp_path):
         p.relative_to(project / "plugins") for p in project.rglob("xcom_backends/**/*.py")
     )
     source = sorted(
-        p.relative_to(REPO_ROOT / "templates") for p in (REPO_ROOT / "templates").rglob("*.py")
+        p.relative_to(REPO_ROOT / "templates")
+        for p in (REPO_ROOT / "templates").glob("xcom_backends/**/*.py")
     )
     assert shipped == source
     for relative in source:
