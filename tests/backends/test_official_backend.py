@@ -54,10 +54,14 @@ def round_trip(backend, value, key="orders_summary_v1"):
 
     stored = json.loads(json.dumps(backend.serialize_value(value, key=key, **ADDRESS)))
     if isinstance(stored, str) and "://" in stored:
-        # The pulling task is another process, with no listing cache. Here both run in one: the
-        # backend's exists() check before writing left gcsfs an empty cached listing, which would
-        # hide the new object. Start the read as a fresh worker would.
-        ObjectStoragePath(stored).fs.invalidate_cache()
+        # The pulling task is another process. Here both run in one, and the backend's exists()
+        # check before writing left gcsfs a cached empty listing that hides the new object. Read
+        # as a fresh worker would: without this process's filesystem instances and their caches.
+        from airflow.sdk.io import store
+
+        filesystem_class = type(ObjectStoragePath(stored).fs)
+        store._STORE_CACHE.clear()
+        filesystem_class.clear_instance_cache()
     return stored, backend.deserialize_value(SimpleNamespace(value=stored))
 
 
