@@ -64,31 +64,17 @@ class XComContract:
     def check_value(self, value: Any, task_id: str) -> None:
         """Raise unless ``value`` may be pushed under this contract by ``task_id``."""
         if task_id != self.producer:
-            raise XComContractError(
-                f"Task {task_id!r} pushed {self.key!r}, whose declared producer is "
-                f"{self.producer!r}. Push it from {self.producer!r}, or declare a new key."
-            )
+            raise wrong_producer(self, task_id)
         if self.value_type is not None and not isinstance(value, self.value_type):
-            raise XComContractError(
-                f"{self.key!r} must hold {self.value_type!r}; task {task_id!r} pushed a "
-                f"{type(value).__name__}. Fix the value or the contract's value_type."
-            )
+            raise wrong_type(self, task_id, f"a {type(value).__name__}")
         if self.max_bytes is not None:
             size = len(json.dumps(value, default=str).encode())
             if size > self.max_bytes:
-                raise XComContractError(
-                    f"{self.key!r} from task {task_id!r} is {size} bytes, over its contract's "
-                    f"max_bytes of {self.max_bytes}. Write the data to object storage and push "
-                    "its URI (the cookbook's 'References, not data' recipe)."
-                )
+                raise too_large(self, task_id, size)
 
     def check_reader(self, task_id: str) -> None:
         if task_id not in self.readers:
-            raise XComContractError(
-                f"Task {task_id!r} may not read {self.key!r} from {self.producer!r}: its declared "
-                f"readers are {sorted(self.readers)}. Add {task_id!r} to the contract's readers "
-                "if it should."
-            )
+            raise read_denied(task_id, self.key, self.producer, sorted(self.readers))
 
     def push(self, ti: Any, value: Any) -> None:
         """Push ``value`` from the producer task ``ti`` after checking the contract."""
@@ -99,6 +85,36 @@ class XComContract:
         """Pull the value into the reader task ``ti`` after checking it is a declared reader."""
         self.check_reader(ti.task_id)
         return ti.xcom_pull(task_ids=self.producer, key=self.key, **kwargs)
+
+
+# The errors a broken contract raises, shared by the contract's own methods and the backend layer.
+def wrong_producer(contract: XComContract, task_id: str) -> XComContractError:
+    return XComContractError(
+        f"Task {task_id!r} pushed {contract.key!r}, whose declared producer is "
+        f"{contract.producer!r}. Push it from {contract.producer!r}, or declare a new key."
+    )
+
+
+def wrong_type(contract: XComContract, task_id: str, pushed: str) -> XComContractError:
+    return XComContractError(
+        f"{contract.key!r} must hold {contract.value_type!r}; task {task_id!r} pushed {pushed}. "
+        "Fix the value or the contract's value_type."
+    )
+
+
+def too_large(contract: XComContract, task_id: str, size: int) -> XComContractError:
+    return XComContractError(
+        f"{contract.key!r} from task {task_id!r} is {size} bytes, over its contract's "
+        f"max_bytes of {contract.max_bytes}. Write the data to object storage and push "
+        "its URI (the cookbook's 'References, not data' recipe)."
+    )
+
+
+def read_denied(reader: str, key: str, producer: str, readers: list[str]) -> XComContractError:
+    return XComContractError(
+        f"Task {reader!r} may not read {key!r} from {producer!r}: its declared readers are "
+        f"{readers}. Add {reader!r} to the contract's readers if it should."
+    )
 
 
 def register_contracts(dag: Any, *contracts: XComContract) -> None:
@@ -124,6 +140,11 @@ def register_contracts(dag: Any, *contracts: XComContract) -> None:
 def contracts_for_key(dag_id: str, key: str) -> list[XComContract]:
     """The contracts registered for ``key`` in ``dag_id`` (one per producer)."""
     return [c for (_, k), c in _REGISTRY.get(dag_id, {}).items() if k == key]
+
+
+def contract_of(dag_id: str, key: str, producer: str) -> XComContract | None:
+    """The contract ``producer`` declared for ``key`` in ``dag_id``, if any."""
+    return _REGISTRY.get(dag_id, {}).get((producer, key))
 
 
 def registered(dag_id: str) -> Iterable[XComContract]:

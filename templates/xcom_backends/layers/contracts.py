@@ -22,7 +22,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..contracts import XComContractError, contracts_for_key, registered
+from ..contracts import (
+    XComContractError,
+    contract_of,
+    contracts_for_key,
+    read_denied,
+    registered,
+    too_large,
+    wrong_producer,
+    wrong_type,
+)
 from ..layered import MARKER, XComAddress, json_size, option
 
 log = logging.getLogger(__name__)
@@ -68,13 +77,9 @@ class ContractsLayer:
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         declared = contracts_for_key(address.dag_id, address.key)
-        contract = next((c for c in declared if c.producer == address.task_id), None)
+        contract = contract_of(address.dag_id, address.key, address.task_id)
         if declared and contract is None and address.key != "return_value":
-            raise XComContractError(
-                f"Task {address.task_id!r} pushed {address.key!r}, whose declared producer is "
-                f"{declared[0].producer!r}. Push it from {declared[0].producer!r}, or declare a "
-                "new key."
-            )
+            raise wrong_producer(declared[0], address.task_id)
         if contract is None:
             if any(registered(address.dag_id)) and address.key not in AIRFLOW_KEYS:
                 message = (
@@ -88,16 +93,9 @@ class ContractsLayer:
             return payload
         size = json_size(payload)
         if contract.max_bytes is not None and size > contract.max_bytes:
-            raise XComContractError(
-                f"{contract.key!r} from task {address.task_id!r} is {size} bytes, over its "
-                f"contract's max_bytes of {contract.max_bytes}. Write the data to object storage "
-                "and push its URI (the cookbook's 'References, not data' recipe)."
-            )
+            raise too_large(contract, address.task_id, size)
         if contract.value_type is not None and not json_type_matches(payload, contract.value_type):
-            raise XComContractError(
-                f"{contract.key!r} must hold {contract.value_type!r}; task {address.task_id!r} "
-                "pushed something else. Fix the value or the contract's value_type."
-            )
+            raise wrong_type(contract, address.task_id, "something else")
         return {
             MARKER: self.name,
             "key": contract.key,
@@ -110,11 +108,7 @@ class ContractsLayer:
         reader = reading_task_id()
         allowed = {envelope["producer"], *envelope["readers"]}
         if reader is not None and reader not in allowed:
-            raise XComContractError(
-                f"Task {reader!r} may not read {envelope['key']!r} from "
-                f"{envelope['producer']!r}: its declared readers are {envelope['readers']}. "
-                f"Add {reader!r} to the contract's readers if it should."
-            )
+            raise read_denied(reader, envelope["key"], envelope["producer"], envelope["readers"])
         return envelope["value"]
 
     def purge(self, envelope: dict) -> None:

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ..contracts import XComContractError, contracts_for_key
+from ..contracts import XComContractError, contract_of
 from ..layered import MARKER, XComAddress
 
 CONTEXT = b"xcom-cookbook/sealed/v1"
@@ -60,11 +60,7 @@ class SealedLayer:
     name = "sealed"
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
-        contract = next(
-            (c for c in contracts_for_key(address.dag_id, address.key)
-             if c.producer == address.task_id),
-            None,
-        )  # fmt: skip
+        contract = contract_of(address.dag_id, address.key, address.task_id)
         if contract is None or not contract.seal_for:
             return payload
         data_key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
