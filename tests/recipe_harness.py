@@ -73,6 +73,16 @@ def configure_airflow_home(home: Path, dags_folder: Path = DAGS_FOLDER) -> None:
     os.environ.update(airflow_environment(home, dags_folder))
 
 
+def environment_without_airflow(*also_drop: str) -> dict[str, str]:
+    """This process's environment minus every ``AIRFLOW*`` variable (and ``also_drop`` prefixes).
+
+    For subprocesses that must configure their own Airflow: nothing of the test session's
+    throwaway home, backend or connections leaks into them.
+    """
+    drop = ("AIRFLOW", *also_drop)
+    return {name: value for name, value in os.environ.items() if not name.startswith(drop)}
+
+
 def migrate_metadata_db() -> None:
     """Create the metadata DB schema (what ``airflow db migrate`` does on an empty database)."""
     from airflow.utils.db import initdb

@@ -6,7 +6,6 @@ dependencies, its own local storage server. Marked `bake` (slow); `./dev check` 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tomllib
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.recipe_harness import REPO_ROOT
+from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 
 BACKENDS = [
     "metadata_db",
@@ -38,8 +37,9 @@ def bake(output_dir: Path, **answers: str) -> subprocess.CompletedProcess[str]:
 
 def clean_environment() -> dict[str, str]:
     """The environment of a fresh shell: none of this session's Airflow or venv settings."""
-    drop = ("AIRFLOW", "COOKBOOK", "VIRTUAL_ENV", "UV_PROJECT", "PYTHONPATH", "GCSFS_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return environment_without_airflow(
+        "COOKBOOK", "VIRTUAL_ENV", "UV_PROJECT", "PYTHONPATH", "GCSFS_"
+    )
 
 
 def test_defaults_give_a_local_project_with_the_examples(tmp_path):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from tests.recipe_harness import REPO_ROOT
+from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 
 
 def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
-    # A clean environment: nothing of this pytest session's own Airflow configuration leaks in.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env = environment_without_airflow()
     env["COOKBOOK_AIRFLOW_HOME"] = str(airflow_home)
     return subprocess.run(
         [sys.executable, "tools/run_recipe.py", *args],

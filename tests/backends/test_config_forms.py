@@ -6,14 +6,13 @@ The environment-variable forms are what every backend profile of the catalogue r
 from __future__ import annotations
 
 import configparser
-import os
 import subprocess
 import sys
 
 import pytest
 
 from tests.backend_profiles import LAYERED, OFFICIAL
-from tests.recipe_harness import REPO_ROOT
+from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 
 CONFIG_FORMS = {
     "layered": {
@@ -39,8 +38,10 @@ def test_backend_enabled_from_airflow_cfg_offloads_a_recipes_values(tmp_path, ba
         config[section] = {k: v.format(objects=objects) for k, v in options.items()}
     with (home / "airflow.cfg").open("w") as cfg:
         config.write(cfg)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env |= {"COOKBOOK_AIRFLOW_HOME": str(home), "PYTHONPATH": str(REPO_ROOT / "templates")}
+    env = environment_without_airflow() | {
+        "COOKBOOK_AIRFLOW_HOME": str(home),
+        "PYTHONPATH": str(REPO_ROOT / "templates"),
+    }
 
     result = subprocess.run(
         [sys.executable, "tools/run_recipe.py", "dags/basics/taskflow_return_value.py"],

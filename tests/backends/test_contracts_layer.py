@@ -5,9 +5,8 @@ The probe DAG runs in a fresh Airflow process with LayeredXComBackend and `layer
 
 from __future__ import annotations
 
-import os
-
 from tests.backend_profiles import LAYERED
+from tests.recipe_harness import environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
 
 DAG_FILE = """
@@ -58,8 +57,7 @@ DENIED = (
 
 def run_probe(tmp_path, undeclared: str) -> dict:
     (tmp_path / "contracts_layer_probe.py").write_text(DAG_FILE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env |= {
+    env = environment_without_airflow() | {
         "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
         "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts",
         "AIRFLOW__XCOM_LAYERS__CONTRACTS_UNDECLARED": undeclared,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import subprocess
 import sys
 
@@ -17,7 +16,7 @@ import pytest
 from xcom_backends.layers.sealed import new_key_pair
 
 from tests.backend_profiles import LAYERED
-from tests.recipe_harness import REPO_ROOT
+from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
 
 SECRET_MANIFEST = {"uri": "s3://tenant-a/orders/20260101.parquet", "customer_count": 1834}
@@ -60,8 +59,7 @@ except Exception as error:
 
 
 def base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    return env | {"AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
+    return environment_without_airflow() | {"AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
                   "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, sealed"}  # fmt: skip
 
 
