@@ -6,7 +6,11 @@ fails here. Each test stores and reads through the backend's own two calls.
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -49,19 +53,24 @@ def official(request, storage_servers, monkeypatch, recipes):
     return configure
 
 
-def round_trip(backend, value, key="orders_summary_v1"):
-    from airflow.sdk import ObjectStoragePath
+def forget_filesystems(stored_path: str) -> None:
+    """Drop this process's filesystem instances and their listing caches, as a fresh worker has.
 
+    The pulling task is another process. Here both run in one, and the backend's exists() check
+    before writing left gcsfs a cached empty listing that would hide the new object.
+    """
+    from airflow.sdk import ObjectStoragePath
+    from airflow.sdk.io import store
+
+    filesystem_class = type(ObjectStoragePath(stored_path).fs)
+    store._STORE_CACHE.clear()
+    filesystem_class.clear_instance_cache()
+
+
+def round_trip(backend, value, key="orders_summary_v1"):
     stored = json.loads(json.dumps(backend.serialize_value(value, key=key, **ADDRESS)))
     if isinstance(stored, str) and "://" in stored:
-        # The pulling task is another process. Here both run in one, and the backend's exists()
-        # check before writing left gcsfs a cached empty listing that hides the new object. Read
-        # as a fresh worker would: without this process's filesystem instances and their caches.
-        from airflow.sdk.io import store
-
-        filesystem_class = type(ObjectStoragePath(stored).fs)
-        store._STORE_CACHE.clear()
-        filesystem_class.clear_instance_cache()
+        forget_filesystems(stored)
     return stored, backend.deserialize_value(SimpleNamespace(value=stored))
 
 
@@ -85,9 +94,45 @@ def test_threshold_offloads_large_values_and_stores_their_path(official):
 
 def test_compression_adds_a_suffix_and_reads_back(official):
     backend = official(threshold=0, compression="gzip")
-    stored, value = round_trip(backend, {"rows": list(range(1000))})
+    stored = backend.serialize_value({"rows": list(range(1000))}, key="orders_v1", **ADDRESS)
+    gc.collect()  # closes the inner file, which uploads it: see the next test
+    forget_filesystems(stored)
     assert stored.endswith(".gz")
-    assert value == {"rows": list(range(1000))}
+    assert backend.deserialize_value(SimpleNamespace(value=stored)) == {"rows": list(range(1000))}
+
+
+WRITE_AND_EXIT = """
+import json, sys
+from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend
+address = json.loads(sys.argv[1])
+stored = XComObjectStorageBackend.serialize_value({"rows": [1, 2]}, key="orders_v1", **address)
+print(stored)
+"""
+
+
+@pytest.mark.parametrize("official", ["gcs"], indirect=True)
+def test_pitfall_compressed_gcs_push_is_lost_when_the_worker_exits(official):
+    """A pushing task's process writes one compressed object on GCS, then exits: nothing lands.
+
+    fs.open(compression=...) wraps the store's file in a GzipFile, whose close() leaves the inner
+    file open (fsspec/filesystem_spec#1672); the file uploads when it is closed or collected. The
+    first gcsfs file of a process sits in a reference cycle, so only the cyclic garbage collector
+    would close it, and a short task process exits before one runs. The row holds a path to
+    nothing and the puller silently receives the path string.
+    """
+    backend = official(threshold=0, compression="gzip")
+    child = subprocess.run(
+        [sys.executable, "-c", WRITE_AND_EXIT, json.dumps(ADDRESS)],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stored = child.stdout.strip().splitlines()[-1]
+    forget_filesystems(stored)
+    assert stored.startswith(f"{official.base}/official-pitfalls/exports/")
+    assert stored.endswith(".gz")
+    assert backend.deserialize_value(SimpleNamespace(value=stored)) == stored
 
 
 def test_pitfall_a_missing_object_silently_returns_its_path(official):
