@@ -19,6 +19,11 @@ TEST_ENCRYPTION_KEYS = (
     "current:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,"
     "retired:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
 )
+# A throwaway X25519 pair for the key id "orders_team" of the sealed recipe (not a real secret).
+TEST_SEAL_KEYS = {
+    "AIRFLOW_VAR_XCOM_SEAL_PUBLIC_KEY_ORDERS_TEAM": "Odeyvr7WZVNIkjPqJXsY1ZtNziag9M5wXIe5mA9YkSg=",
+    "AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_ORDERS_TEAM": "qCK/laGMCHKowuzUS4vD8bY2PsAJVEnyuW4+cPP97GA=",
+}
 ALL_LAYERS = "dataframe_parquet, size_guard, compression, encryption, object_storage"
 
 
@@ -40,8 +45,11 @@ class BackendProfile:
         return env
 
 
-def layered(name: str, store: str | None, stored_as: set[str], **options: str) -> BackendProfile:
-    env = {f"AIRFLOW__XCOM_LAYERS__{k.upper()}": v for k, v in options.items()}
+def layered(
+    name: str, store: str | None, stored_as: set[str], env: dict | None = None, **options: str
+) -> BackendProfile:
+    """The layered backend with ``[xcom_layers]`` ``options``, plus other variables in ``env``."""
+    env = {f"AIRFLOW__XCOM_LAYERS__{k.upper()}": v for k, v in options.items()} | (env or {})
     return BackendProfile(name, LAYERED, store, env, stored_as=frozenset(stored_as))
 
 
@@ -59,6 +67,8 @@ PROFILES = {
                 object_storage_path="{base}/xcom"),
         layered("contracts", None, {"contracts", "plain", "path"}, layers="contracts",
                 contracts_undeclared="warn"),
+        layered("sealed", None, {"sealed", "contracts", "plain", "path"}, TEST_SEAL_KEYS,
+                layers="contracts, sealed", contracts_undeclared="warn"),
         layered("encrypted", None, {"encryption"}, layers="encryption",
                 encryption_keys=TEST_ENCRYPTION_KEYS),
         layered("all-layers-s3", "s3", {"dataframe_parquet", "encryption", "object_storage"},
@@ -78,6 +88,11 @@ PROFILES = {
         }),
     ]
 }  # fmt: skip
+
+
+# Recipes that only show their lesson under one backend: dag_id -> profile. A session of any other
+# profile runs them in a fresh Airflow process configured with that profile.
+RECIPE_PROFILES = {"contracts_sealed_value": "sealed"}
 
 
 def selected_profile() -> BackendProfile:

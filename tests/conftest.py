@@ -16,16 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.backend_profiles import local_store_url, selected_profile
+from tests.backend_profiles import PROFILES, RECIPE_PROFILES, local_store_url, selected_profile
 from tests.recipe_harness import (
+    DAGS_FOLDER,
     FIXED_LOGICAL_DATE,
     REPO_ROOT,
     RecipeRun,
     configure_airflow_home,
+    environment_without_airflow,
     load_recipes,
     migrate_metadata_db,
     run_recipe,
 )
+from tests.run_in_fresh_airflow import recipe_run, run_dag
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
@@ -87,9 +90,17 @@ class RecipeRunner:
         """The ids of the DAGs defined in one recipe file."""
         return sorted(d.dag_id for d in self.dagbag.dags.values() if Path(d.fileloc) == recipe_file)
 
+    def runs_elsewhere(self, dag_id: str) -> bool:
+        """Whether the recipe needs another backend than this session's (RECIPE_PROFILES)."""
+        return RECIPE_PROFILES.get(dag_id, BACKEND.name) != BACKEND.name
+
     def run(self, dag_id: str) -> RecipeRun:
         if dag_id in BACKEND.known_differences:
             pytest.xfail(f"{BACKEND.name} changes {dag_id}: {BACKEND.known_differences[dag_id]}")
+        if dag_id not in self._runs and self.runs_elsewhere(dag_id):
+            profile = PROFILES[RECIPE_PROFILES[dag_id]]
+            env = environment_without_airflow("COOKBOOK_") | profile.environment(None)
+            self._runs[dag_id] = recipe_run(run_dag(DAGS_FOLDER, dag_id, env))
         if dag_id not in self._runs:
             for prerequisite in RUN_FIRST.get(dag_id, []):
                 self.run(prerequisite)

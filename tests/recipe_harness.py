@@ -15,6 +15,7 @@ deserialized through the configured XCom backend (what a downstream task would r
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -259,13 +260,31 @@ def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
 
 STORED_ROWS_FOLDER = REPO_ROOT / "docs" / "stored_rows"
 MAX_SHOWN_VALUE_CHARS = 160
+# Base64 fields of a sealed envelope that are new on every push (fresh keys, nonces, ciphertext).
+SEALED_FRESH_FIELDS = ("ephemeral_public", "nonce", "wrapped_key", "ciphertext")
+
+
+def sizes_of_fresh_fields(stored: Any) -> Any:
+    """A sealed envelope with its per-push base64 fields shown as their size, e.g. ``<12 bytes>``.
+
+    The table then stays the same from run to run; any other stored value is returned as it is.
+    """
+    if not (isinstance(stored, dict) and stored.get("__xcom_layer__") == "sealed"):
+        return stored
+
+    def sized(part: dict) -> dict:
+        fresh = {n: f"<{len(base64.b64decode(v))} bytes>" for n, v in part.items()
+                 if n in SEALED_FRESH_FIELDS}  # fmt: skip
+        return part | fresh
+
+    return {**sized(stored), "recipients": [sized(r) for r in stored["recipients"]]}
 
 
 def stored_rows_markdown(run: RecipeRun) -> str:
     """A Markdown table of the run's XCom rows as stored, plus the errors of failed tasks.
 
-    Paths under the throwaway ``AIRFLOW_HOME`` are shown as ``$AIRFLOW_HOME`` so that the table is
-    the same on every machine.
+    Paths under the throwaway ``AIRFLOW_HOME`` are shown as ``$AIRFLOW_HOME`` and sealed values'
+    fresh bytes as their size, so that the table is the same on every machine and run.
     """
     home = os.environ["AIRFLOW_HOME"]
 
@@ -284,10 +303,12 @@ def stored_rows_markdown(run: RecipeRun) -> str:
         "| --- | --- | --- | --- |",
     ]
     for row in run.xcoms:
-        stored = json.dumps(row.stored, ensure_ascii=False)
+        stored = json.dumps(sizes_of_fresh_fields(row.stored), ensure_ascii=False)
+        shorten = sizes_of_fresh_fields(row.stored) is row.stored
         result = " (DAG result)" if row.dag_result else ""
         lines.append(
-            f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} | {cell(stored)} |"
+            f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} "
+            f"| {cell(stored, shorten)} |"
         )
     if not run.xcoms:
         lines.append("| (none) | | | |")

@@ -6,6 +6,7 @@ For tests that need a DAG outside dags/ (``dag.test()`` only runs DAGs of the co
 folder) or a process with different keys or settings. The backend and its options come from the
 environment the caller passes. Prints one line ``RESULT <json>``: state, task states, errors and
 every XCom row (stored form, and the value as read back in this process, or the error).
+``recipe_run()`` turns that line back into the harness's ``RecipeRun``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def main(dags_folder: str, dag_id: str) -> None:
     from tests.recipe_harness import configure_airflow_home
 
     configure_airflow_home(Path(tempfile.mkdtemp(prefix="fresh-airflow-")), Path(dags_folder))
-    from tests.recipe_harness import load_recipes, migrate_metadata_db, run_recipe
+    from tests.recipe_harness import UnreadableValue, load_recipes, migrate_metadata_db, run_recipe
 
     migrate_metadata_db()
     bag = load_recipes(Path(dags_folder))
@@ -34,11 +35,16 @@ def main(dags_folder: str, dag_id: str) -> None:
     run = run_recipe(bag.dags[dag_id])
     rows = [
         {"task_id": x.task_id, "key": x.key, "map_index": x.map_index, "stored": x.stored,
-         "value": repr(x.value)}
+         "dag_result": x.dag_result,
+         "unreadable": x.value.error if isinstance(x.value, UnreadableValue) else None,
+         "value": None if isinstance(x.value, UnreadableValue) else x.value}
         for x in run.xcoms
     ]  # fmt: skip
-    outcome = {"state": run.state, "task_states": run.task_states, "errors": run.errors}
-    print("RESULT " + json.dumps({**outcome, "xcoms": rows}, default=str))
+    outcome = {
+        "dag_id": run.dag_id, "run_id": run.run_id, "state": run.state,
+        "task_states": run.task_states, "errors": run.errors,
+    }  # fmt: skip
+    print("RESULT " + json.dumps({**outcome, "xcoms": rows}, default=repr))
 
 
 def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str]) -> dict:
@@ -53,6 +59,24 @@ def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str]) -> dict:
             f"fresh Airflow run failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
     return json.loads(lines[-1][len("RESULT ") :])
+
+
+def recipe_run(result: dict):
+    """The ``RecipeRun`` of a RESULT (values that are not JSON arrive as their ``repr``)."""
+    from tests.recipe_harness import RecipeRun, StoredXCom, UnreadableValue
+
+    xcoms = [
+        StoredXCom(
+            task_id=row["task_id"], map_index=row["map_index"], key=row["key"],
+            stored=row["stored"], dag_result=row["dag_result"],
+            value=row["value"] if row["unreadable"] is None else UnreadableValue(row["unreadable"]),
+        )
+        for row in result["xcoms"]
+    ]  # fmt: skip
+    return RecipeRun(
+        dag_id=result["dag_id"], run_id=result["run_id"], state=result["state"],
+        task_states=result["task_states"], xcoms=xcoms, errors=result["errors"],
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

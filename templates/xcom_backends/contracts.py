@@ -65,6 +65,8 @@ class XComContract:
         """Raise unless ``value`` may be pushed under this contract by ``task_id``."""
         if task_id != self.producer:
             raise wrong_producer(self, task_id)
+        if self.seal_for and not sealing_enabled():
+            raise not_sealed(self, task_id)
         if self.value_type is not None and not isinstance(value, self.value_type):
             raise wrong_type(self, task_id, f"a {type(value).__name__}")
         if self.max_bytes is not None:
@@ -108,6 +110,26 @@ def too_large(contract: XComContract, task_id: str, size: int) -> XComContractEr
         f"max_bytes of {contract.max_bytes}. Write the data to object storage and push "
         "its URI (the cookbook's 'References, not data' recipe)."
     )
+
+
+def not_sealed(contract: XComContract, task_id: str) -> XComContractError:
+    return XComContractError(
+        f"{contract.key!r} from task {task_id!r} must be sealed for {sorted(contract.seal_for)}, "
+        "but this worker's XCom backend does not seal, so it would be stored in plain text. Set "
+        "AIRFLOW__CORE__XCOM_BACKEND=xcom_backends.layered.LayeredXComBackend and add 'sealed' "
+        "to AIRFLOW__XCOM_LAYERS__LAYERS. Nothing was stored."
+    )
+
+
+def sealing_enabled() -> bool:
+    """Whether this process's XCom backend is the layered backend with the ``sealed`` layer."""
+    from airflow.sdk.execution_time.xcom import XCom
+
+    from .layered import LayeredXComBackend, enabled_layers
+
+    if not issubclass(XCom, LayeredXComBackend):
+        return False
+    return any(layer.name == "sealed" for layer in enabled_layers())
 
 
 def read_denied(reader: str, key: str, producer: str, readers: list[str]) -> XComContractError:

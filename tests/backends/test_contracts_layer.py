@@ -73,12 +73,12 @@ def test_readers_pass_and_others_are_refused_on_every_pull_path(tmp_path):
     run = run_probe(tmp_path, undeclared="warn")
 
     assert rows(run)[("summarize", "return_value")]["stored"]["__xcom_layer__"] == "contracts"
-    assert rows(run)[("report", "return_value")]["value"] == "3"
+    assert rows(run)[("report", "return_value")]["value"] == 3
     assert run["errors"] == {
         "snoop": DENIED.format(reader="snoop"),  # an XComArg argument
         "templated_snoop": DENIED.format(reader="templated_snoop"),  # a templated pull
     }
-    assert rows(run)[("scribble", "scratch_v1")]["value"] == "1"  # warn mode: stored
+    assert rows(run)[("scribble", "scratch_v1")]["value"] == 1  # warn mode: stored
 
 
 def test_reject_mode_refuses_undeclared_keys(tmp_path):

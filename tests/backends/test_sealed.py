@@ -13,10 +13,11 @@ import subprocess
 import sys
 
 import pytest
+from xcom_backends.contracts import XComContractError
 from xcom_backends.layers.sealed import new_key_pair
 
 from tests.backend_profiles import LAYERED
-from tests.recipe_harness import REPO_ROOT, environment_without_airflow
+from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
 
 SECRET_MANIFEST = {"uri": "s3://tenant-a/orders/20260101.parquet", "customer_count": 1834}
@@ -127,3 +128,37 @@ def test_the_wrong_private_key_under_the_right_id_is_rejected(sealed_run):
     _, stored, private = sealed_run
     result = open_in_process(stored, {"tenant_a": private["tenant_b"]})
     assert result.startswith("ERROR XComContractError: A sealed XCom failed authentication")
+
+
+NOT_SEALED = (
+    "XComContractError: 'orders_manifest_v1' from task 'export_orders' must be sealed for "
+    "['orders_team'], but this worker's XCom backend does not seal, so it would be stored in "
+    "plain text. Set AIRFLOW__CORE__XCOM_BACKEND=xcom_backends.layered.LayeredXComBackend and "
+    "add 'sealed' to AIRFLOW__XCOM_LAYERS__LAYERS. Nothing was stored."
+)
+
+
+def test_a_sealed_contract_is_never_stored_in_plain_text_by_a_backend_that_cannot_seal():
+    # The recipe as a user copies it into a project still on Airflow's default backend.
+    run = run_dag(DAGS_FOLDER, "contracts_sealed_value", environment_without_airflow("COOKBOOK_"))
+    assert run["task_states"] == {"export_orders": "failed", "load_orders": "upstream_failed"}
+    assert run["errors"] == {"export_orders": NOT_SEALED}
+    assert run["xcoms"] == []
+
+
+def test_the_contracts_layer_refuses_a_sealed_contract_without_the_sealed_layer(recipes):
+    # A TaskFlow return or a raw ti.xcom_push skips XComContract.push; the layer checks it too.
+    # This session's backend is not the layered one with `sealed`, so the layer must refuse.
+    # (The `recipes` fixture parsed dags/, which registered the recipe's contract.)
+    from xcom_backends.layered import XComAddress
+    from xcom_backends.layers.contracts import ContractsLayer
+
+    address = XComAddress("contracts_sealed_value", "r1", "export_orders", -1, "orders_manifest_v1")
+    with pytest.raises(XComContractError) as refused:
+        ContractsLayer().encode({"rows": 1834}, address)
+    assert f"XComContractError: {refused.value}" == NOT_SEALED
+
+
+def test_the_contracts_page_quotes_the_refusal_as_raised():
+    page = (REPO_ROOT / "docs" / "contracts.md").read_text()
+    assert " ".join(NOT_SEALED.split()) in " ".join(page.split())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 MANIFEST = {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000}
@@ -37,6 +39,21 @@ def test_an_oversize_push_is_refused_before_anything_is_stored(recipes):
         "16000 bytes, over its contract's max_bytes of 1024. Write the data to object storage "
         "and push its URI (the cookbook's 'References, not data' recipe)."
     }
+
+
+SEALED_MANIFEST = {"uri": "s3://orders-team/exports/20260101.parquet", "rows": 1834}
+
+
+def test_a_sealed_value_is_ciphertext_in_the_db_and_plain_for_its_reader(recipes):
+    run = recipes.run("contracts_sealed_value")  # under the `sealed` profile (RECIPE_PROFILES)
+
+    stored = run.row("export_orders", "orders_manifest_v1").stored
+    assert stored["__xcom_layer__"] == "sealed"
+    assert [r["key_id"] for r in stored["recipients"]] == ["orders_team"]
+    assert "1834" not in json.dumps(stored) and "orders-team" not in json.dumps(stored)
+    # Read back in the run's process, which holds the orders_team private key:
+    assert run.value("export_orders", "orders_manifest_v1") == SEALED_MANIFEST
+    assert run.value("load_orders") == 1834
 
 
 BAD_DAG = """

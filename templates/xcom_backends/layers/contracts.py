@@ -26,8 +26,10 @@ from ..contracts import (
     XComContractError,
     contract_of,
     contracts_for_key,
+    not_sealed,
     read_denied,
     registered,
+    sealing_enabled,
     too_large,
     wrong_producer,
     wrong_type,
@@ -96,6 +98,8 @@ class ContractsLayer:
             raise too_large(contract, address.task_id, size)
         if contract.value_type is not None and not json_type_matches(payload, contract.value_type):
             raise wrong_type(contract, address.task_id, "something else")
+        if contract.seal_for and not sealing_enabled():
+            raise not_sealed(contract, address.task_id)
         return {
             MARKER: self.name,
             "key": contract.key,
