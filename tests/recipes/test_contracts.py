@@ -44,6 +44,15 @@ def test_an_oversize_push_is_refused_before_anything_is_stored(recipes):
 SEALED_MANIFEST = {"uri": "s3://orders-team/exports/20260101.parquet", "rows": 1834}
 
 
+def test_a_mapped_producer_pushes_one_checked_row_per_map_index(recipes):
+    run = recipes.run("contracts_mapped_producer")
+
+    counts = [run.value("count_region_orders", "region_order_count_v1", i) for i in range(3)]
+    assert counts == [120, 340, 95]
+    assert run.keys("count_region_orders") == ["region_order_count_v1"]
+    assert run.value("total_orders") == 555  # the reader received all three, in map-index order
+
+
 def test_a_sealed_value_is_ciphertext_in_the_db_and_plain_for_its_reader(recipes):
     run = recipes.run("contracts_sealed_value")  # under the `sealed` profile (RECIPE_PROFILES)
 

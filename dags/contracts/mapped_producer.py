@@ -1,0 +1,42 @@
+"""A contract over a mapped task: every map index pushes under it, the reader pulls them all.
+
+The checks run per task instance: each map index of the producer is checked against the size
+limit and the type, and the reader receives one value per map index, in map-index order.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, get_current_context, task
+from xcom_backends.contracts import XComContract, register_contracts
+
+REGION_ORDER_COUNT = XComContract(
+    key="region_order_count_v1",
+    producer="count_region_orders",  # a mapped task: one row per map index
+    readers={"total_orders"},
+    max_bytes=16,
+    value_type=int,
+)
+
+
+@dag(schedule=None, tags=["contracts", "mapping"])
+def contracts_mapped_producer():
+    @task
+    def count_region_orders(region: str) -> None:
+        order_counts = {"emea": 120, "amer": 340, "apac": 95}
+        REGION_ORDER_COUNT.push(get_current_context()["ti"], order_counts[region])
+
+    @task
+    def total_orders() -> int:
+        counts = REGION_ORDER_COUNT.pull(get_current_context()["ti"])  # one per map index
+        return sum(counts)
+
+    count_region_orders.expand(region=["emea", "amer", "apac"]) >> total_orders()
+
+
+dag = contracts_mapped_producer()
+register_contracts(dag, REGION_ORDER_COUNT)
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()
