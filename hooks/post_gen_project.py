@@ -1,7 +1,8 @@
 """Bring in the cookbook's own modules (one source, never copies kept by hand), drop unused files.
 
-The backend package comes from the cookbook's templates/xcom_backends/, the local storage servers
-for tests from its tests/storage_servers.py, and the example recipes from its dags/basics/.
+The backend package comes from the cookbook's templates/xcom_backends/, the key-name checker from
+templates/xcom_lint/, the local storage servers for tests from its tests/storage_servers.py, and the
+example recipes from its dags/basics/.
 """
 
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 COOKBOOK = Path({{ cookbook_root | jsonify }})
 XCOM_BACKEND = {{ cookiecutter.xcom_backend | jsonify }}
 INCLUDE_EXAMPLES = {{ cookiecutter.include_example_recipes | jsonify }} == "yes"
+NAMING_CHECKER = {{ cookiecutter.naming_checker | jsonify }} == "yes"
 PROJECT = Path.cwd()
 STORE = {"object_storage_s3": "s3", "encrypted_object_storage_s3": "s3",
          "object_storage_gcs": "gcs", "object_storage_azure": "azure"}.get(XCOM_BACKEND)  # fmt: skip
@@ -23,6 +25,11 @@ if STORE:
 if STORE == "azure":
     for npm_file in ("package.json", "package-lock.json"):
         shutil.copy2(COOKBOOK / npm_file, PROJECT / npm_file)
+if NAMING_CHECKER:
+    shutil.copytree(COOKBOOK / "templates" / "xcom_lint", PROJECT / "tools" / "xcom_lint",
+                    ignore=ignore)  # fmt: skip
+else:
+    (PROJECT / "tests" / "test_xcom_naming.py").unlink()
 if INCLUDE_EXAMPLES:
     examples = PROJECT / "dags" / "examples"
     examples.mkdir(parents=True)

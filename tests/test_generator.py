@@ -22,6 +22,7 @@ BACKENDS = [
     "object_storage_gcs",
     "object_storage_azure",
     "encrypted",
+    "contracts",
     "encrypted_object_storage_s3",
 ]
 
@@ -50,24 +51,40 @@ def test_defaults_give_a_local_project_with_the_examples(tmp_path):
     assert len(list((project / "dags" / "examples").glob("*.py"))) == 6
     assert not (project / "plugins" / "xcom_backends").exists()  # metadata DB: no backend module
     assert "AIRFLOW__CORE__XCOM_BACKEND" not in (project / "xcom_backend.env").read_text()
+    assert (project / "tools" / "xcom_lint" / "checker.py").is_file()
+    assert (project / "tests" / "test_xcom_naming.py").is_file()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    cookbook = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    assert pyproject["tool"]["xcom-lint"] == cookbook["tool"]["xcom-lint"]
 
 
-def test_backend_modules_are_the_cookbooks_own(tmp_path):
+def test_without_the_naming_checker_nothing_of_it_is_left(tmp_path):
+    result = bake(tmp_path, naming_checker="no", include_example_recipes="no")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my_airflow_project"
+    assert not (project / "tools").exists()
+    assert not (project / "tests" / "test_xcom_naming.py").exists()
+    assert "xcom-lint" not in tomllib.loads((project / "pyproject.toml").read_text())["tool"]
+
+
+@pytest.mark.parametrize(("package", "shipped_in"), [("xcom_backends", "plugins"),
+                                                     ("xcom_lint", "tools")])  # fmt: skip
+def test_shipped_modules_are_the_cookbooks_own(tmp_path, package, shipped_in):
     result = bake(
         tmp_path, xcom_backend="encrypted_object_storage_s3", include_example_recipes="no"
     )
     assert result.returncode == 0, result.stderr
     project = tmp_path / "my_airflow_project"
     shipped = sorted(
-        p.relative_to(project / "plugins") for p in project.rglob("xcom_backends/**/*.py")
+        p.relative_to(project / shipped_in) for p in project.rglob(f"{package}/**/*.py")
     )
     source = sorted(
         p.relative_to(REPO_ROOT / "templates")
-        for p in (REPO_ROOT / "templates").glob("xcom_backends/**/*.py")
+        for p in (REPO_ROOT / "templates").glob(f"{package}/**/*.py")
     )
-    assert shipped == source
+    assert shipped and shipped == source
     for relative in source:
-        assert (project / "plugins" / relative).read_text() == (
+        assert (project / shipped_in / relative).read_text() == (
             REPO_ROOT / "templates" / relative
         ).read_text()
     assert not (project / "dags" / "examples").exists()
@@ -116,11 +133,12 @@ def test_bad_answers_are_refused_with_what_to_answer(tmp_path, answers, message)
 
 @pytest.mark.bake
 @pytest.mark.parametrize(
-    ("backend", "examples"), [(b, "yes") for b in BACKENDS] + [("metadata_db", "no")]
+    ("backend", "extras"), [(b, "yes") for b in BACKENDS] + [("metadata_db", "no")]
 )
-def test_baked_project_passes_its_own_tests(tmp_path, backend, examples):
+def test_baked_project_passes_its_own_tests(tmp_path, backend, extras):
+    """``extras``: the answer to both include_example_recipes and naming_checker."""
     result = bake(tmp_path, project_name=f"Bake {backend}", xcom_backend=backend,
-                  include_example_recipes=examples)  # fmt: skip
+                  include_example_recipes=extras, naming_checker=extras)  # fmt: skip
     assert result.returncode == 0, result.stderr
     project = tmp_path / f"bake_{backend}"
     tested = subprocess.run(
@@ -128,4 +146,5 @@ def test_baked_project_passes_its_own_tests(tmp_path, backend, examples):
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     assert tested.returncode == 0, tested.stdout[-4000:] + tested.stderr[-4000:]
-    assert "3 passed" in tested.stdout
+    expected_tests = 5 if extras == "yes" else 3  # the naming checker adds two
+    assert f"{expected_tests} passed" in tested.stdout

@@ -7,6 +7,18 @@ pass its location.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+{%- if cookiecutter.xcom_backend == "contracts" %}
+from xcom_backends.contracts import XComContract, register_contracts
+
+# The summary is declared once: who pushes it, who may read it, how big and what type it may be.
+ORDER_SUMMARY = XComContract(
+    key="return_value",
+    producer="summarize_orders",
+    readers={"report"},
+    max_bytes=1024,
+    value_type=dict,
+)
+{%- endif %}
 
 
 @dag(schedule=None, tags=["starter"])
@@ -23,6 +35,9 @@ def starter_xcom():
 
 
 dag = starter_xcom()
+{%- if cookiecutter.xcom_backend == "contracts" %}
+register_contracts(dag, ORDER_SUMMARY)  # checked when the file is parsed
+{%- endif %}
 
 if __name__ == "__main__":
     dag.test()

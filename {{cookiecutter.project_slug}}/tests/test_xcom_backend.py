@@ -31,6 +31,10 @@ def test_starter_dag_round_trips_its_values(airflow_db):
         stored = rows["summarize_orders"].value
 {%- if cookiecutter.xcom_backend == "metadata_db" %}
     assert stored == SUMMARY  # the default backend stores the value itself
+{%- elif cookiecutter.xcom_backend == "contracts" %}
+    assert stored["__xcom_layer__"] == "contracts"
+    assert (stored["producer"], stored["readers"]) == ("summarize_orders", ["report"])
+    assert stored["value"] == SUMMARY
 {%- elif cookiecutter.xcom_backend == "encrypted" %}
     assert stored["__xcom_layer__"] == "encryption"
     assert "125125000" not in str(stored)  # the DB holds ciphertext only
