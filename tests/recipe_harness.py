@@ -303,8 +303,8 @@ def stored_rows_markdown(run: RecipeRun) -> str:
         "| --- | --- | --- | --- |",
     ]
     for row in run.xcoms:
-        stored = json.dumps(sizes_of_fresh_fields(row.stored), ensure_ascii=False)
-        shorten = sizes_of_fresh_fields(row.stored) is row.stored
+        shown = sizes_of_fresh_fields(row.stored)
+        stored, shorten = json.dumps(shown, ensure_ascii=False), shown is row.stored
         result = " (DAG result)" if row.dag_result else ""
         lines.append(
             f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} "
