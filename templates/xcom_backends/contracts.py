@@ -11,7 +11,9 @@ A contract replaces the two strings a producer and a consumer would otherwise ty
     manifest = ORDERS_MANIFEST.pull(ti)                          # in load_orders
     bash_command = f"load --manifest '{ORDERS_MANIFEST.template}'"  # a templated pull
 
-and, after the DAG's tasks are defined, ``register_contracts(dag, ORDERS_MANIFEST, ...)`` checks the
+A task of another DAG reads the value only if the contract names it as a ``(dag_id, task_id)``
+pair: ``readers={"load_orders", ("reporting", "build_report")}``; a plain task id is a reader in
+the producer's own DAG. And, after the DAG's tasks are defined, ``register_contracts(dag, ORDERS_MANIFEST, ...)`` checks the
 declarations against the DAG when the file is parsed: a duplicate key, a producer or reader that is
 not a task of the DAG, or a negative size fails the import with a message naming the contract.
 
@@ -40,7 +42,8 @@ class XComContractError(Exception):
 class XComContract:
     key: str
     producer: str
-    readers: frozenset[str] = field(default_factory=frozenset)
+    readers: frozenset[str | tuple[str, str]] = field(default_factory=frozenset)
+    """Task ids of the producer's DAG, and ``(dag_id, task_id)`` pairs of tasks in other DAGs."""
     max_bytes: int | None = None
     value_type: type | tuple[type, ...] | None = None
     seal_for: frozenset[str] = field(default_factory=frozenset)
@@ -74,9 +77,21 @@ class XComContract:
             if size > self.max_bytes:
                 raise too_large(self, task_id, size)
 
-    def check_reader(self, task_id: str) -> None:
-        if task_id not in self.readers:
-            raise read_denied(task_id, self.key, self.producer, sorted(self.readers))
+    @property
+    def own_dag_readers(self) -> list[str]:
+        return sorted(r for r in self.readers if isinstance(r, str))
+
+    @property
+    def other_dag_readers(self) -> list[list[str]]:
+        return sorted([r[0], r[1]] for r in self.readers if not isinstance(r, str))
+
+    def check_reader(self, task_id: str, dag_id: str | None = None, own_dag: str | None = None):
+        """Raise unless ``task_id`` (of ``dag_id``; the producer's ``own_dag`` if equal) may read."""
+        if dag_id is None or dag_id == own_dag:
+            if task_id not in self.readers:
+                raise read_denied(task_id, self.key, self.producer, self.own_dag_readers)
+        elif [dag_id, task_id] not in self.other_dag_readers:
+            raise other_dag_read_denied(dag_id, task_id, self.key, self.producer, own_dag)
 
     def push(self, ti: Any, value: Any) -> None:
         """Push ``value`` from the producer task ``ti`` after checking the contract."""
@@ -84,8 +99,11 @@ class XComContract:
         ti.xcom_push(key=self.key, value=value)
 
     def pull(self, ti: Any, **kwargs: Any) -> Any:
-        """Pull the value into the reader task ``ti`` after checking it is a declared reader."""
-        self.check_reader(ti.task_id)
+        """Pull the value into the reader task ``ti`` after checking it is a declared reader.
+
+        From another DAG, pass the producer's ``dag_id=`` and ``run_id=`` as to ``ti.xcom_pull``.
+        """
+        self.check_reader(ti.task_id, ti.dag_id, kwargs.get("dag_id", ti.dag_id))
         return ti.xcom_pull(task_ids=self.producer, key=self.key, **kwargs)
 
 
@@ -125,17 +143,24 @@ def sealing_enabled() -> bool:
     """Whether this process's XCom backend is the layered backend with the ``sealed`` layer."""
     from airflow.sdk.execution_time.xcom import XCom
 
-    from .layered import LayeredXComBackend, enabled_layers
-
-    if not issubclass(XCom, LayeredXComBackend):
-        return False
-    return any(layer.name == "sealed" for layer in enabled_layers())
+    layer_names = getattr(XCom, "enabled_layer_names", None)  # LayeredXComBackend only
+    return layer_names is not None and "sealed" in layer_names()
 
 
 def read_denied(reader: str, key: str, producer: str, readers: list[str]) -> XComContractError:
     return XComContractError(
         f"Task {reader!r} may not read {key!r} from {producer!r}: its declared readers are "
         f"{readers}. Add {reader!r} to the contract's readers if it should."
+    )
+
+
+def other_dag_read_denied(
+    dag_id: str, task_id: str, key: str, producer: str, producer_dag: str | None
+) -> XComContractError:
+    return XComContractError(
+        f"Task {task_id!r} of DAG {dag_id!r} may not read {key!r} from {producer!r} of DAG "
+        f"{producer_dag!r}: a task of another DAG reads a contract's value only if the contract "
+        f"names it. Add ({dag_id!r}, {task_id!r}) to the contract's readers if it should."
     )
 
 
@@ -149,7 +174,9 @@ def register_contracts(dag: Any, *contracts: XComContract) -> None:
                 f"DAG {dag.dag_id!r} declares key {contract.key!r} of {contract.producer!r} "
                 "twice; give each XCom its own key."
             )
-        unknown = sorted(({contract.producer} | contract.readers) - task_ids)
+        own = {contract.producer, *contract.own_dag_readers}
+        own |= {task for dag_id, task in contract.other_dag_readers if dag_id == dag.dag_id}
+        unknown = sorted(own - task_ids)
         if unknown:
             raise XComContractError(
                 f"Contract {contract.key!r} of DAG {dag.dag_id!r} names {unknown}, which are not "

@@ -27,75 +27,56 @@ then passed through the enabled layers in this fixed order, whatever order ``lay
 
 Reading undoes the layers in reverse order. Each layer wraps what it changed in an envelope, a dict
 marked ``{"__xcom_layer__": "<layer name>"}``, so a value stored by a layer that is no longer
-enabled fails loudly instead of reaching a task as an envelope. The options of each layer are
-documented in its module; all live in the ``[xcom_layers]`` section.
+enabled fails loudly instead of reaching a task as an envelope. A task's own dict that holds that
+marker is wrapped too (``"escaped"``), so it comes back unchanged. The outermost envelope records
+the XCom's address, which must match the row it is read from (see base.py). The options of each
+layer are documented in its module; all live in the ``[xcom_layers]`` section.
 
-Adding a layer: write a module with a class that has ``name``, ``encode``, ``decode`` and ``purge``
-(see ``Layer`` below) and add it to ``LAYER_ORDER``.
+Before anything is written, the key is checked against what Airflow can store (base.KEY_RULE).
+
+Adding a layer: write a module with a class that has ``name``, ``object_suffix``, ``encode`` and
+``decode`` (see ``base.Layer``) and add it to ``LAYER_ORDER`` in ``layers/__init__.py``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Protocol
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from airflow.sdk import BaseXCom
-from airflow.sdk.configuration import conf
 
-SECTION = "xcom_layers"
-MARKER = "__xcom_layer__"
+from .base import (
+    ADDRESS_FIELD,
+    ESCAPED,
+    MARKER,
+    SECTION,
+    XComAddress,
+    XComLayerError,
+    check_key,
+    envelope_of,
+    option,
+)
+from .contracts import XComContractError
+from .layers import LAYER_ORDER
+from .layers.contracts import protected_key_without_contract
+from .layers.object_storage import delete_objects_of
 
+__all__ = ["LayeredXComBackend", "XComLayerError", "enabled_layers"]
+log = logging.getLogger(__name__)
 
-class XComLayerError(Exception):
-    """A value could not be stored or read back; the message says which XCom and what to do."""
-
-
-@dataclass(frozen=True)
-class XComAddress:
-    """Which XCom a value belongs to, for error messages and object paths."""
-
-    dag_id: str
-    run_id: str
-    task_id: str
-    map_index: int
-    key: str
-
-    def describe(self) -> str:
-        task = self.task_id if self.map_index < 0 else f"{self.task_id}[{self.map_index}]"
-        return f"XCom {self.key!r} of task {task} (DAG {self.dag_id}, run {self.run_id})"
-
-
-class Layer(Protocol):
-    name: str
-
-    def encode(self, payload: Any, address: XComAddress) -> Any:
-        """Return the JSON-compatible payload to hand to the next layer (or to store)."""
-
-    def decode(self, envelope: dict) -> Any:
-        """Undo ``encode`` for an envelope this layer made."""
-
-    def purge(self, envelope: dict) -> None:
-        """Release what the envelope points to (objects in storage); no-op for most layers."""
+# The XCom a read or delete is for, as far as the caller told Airflow (None: not known).
+_EXPECTED: ContextVar[dict[str, Any] | None] = ContextVar("expected_xcom", default=None)
+# The XCom whose value this thread serialized last: set only once every layer has written it.
+_SERIALIZED: ContextVar[XComAddress | None] = ContextVar("serialized_xcom", default=None)
+ADDRESS_FIELDS = ("dag_id", "run_id", "task_id", "map_index", "key")
 
 
-def envelope_of(payload: Any) -> str | None:
-    """The layer name of an envelope, or None for a plain payload."""
-    return payload.get(MARKER) if isinstance(payload, dict) else None
-
-
-def json_size(payload: Any) -> int:
-    return len(json.dumps(payload, separators=(",", ":")).encode())
-
-
-def option(name: str, fallback: str | None = None) -> str | None:
-    return conf.get(SECTION, name, fallback=fallback)
-
-
-def enabled_layers() -> list[Layer]:
+def enabled_layers() -> list:
     """The layers named in ``[xcom_layers] layers``, in the documented order."""
-    from .layers import LAYER_ORDER
-
     names = [n.strip() for n in (option("layers", "") or "").split(",") if n.strip()]
     unknown = sorted(set(names) - set(LAYER_ORDER))
     if unknown:
@@ -119,7 +100,63 @@ SERIALIZATION_HINTS = {
     "Cannot serialize object of type <class 'numpy.ndarray'>": (
         "push array.tolist() for a small array, or write the array to object storage"
     ),
+    "maximum recursion depth exceeded": (
+        "push a flat value (ids, counts, a URI); write deeply nested data to object storage"
+    ),
 }
+
+
+@contextmanager
+def _expecting(**address: Any) -> Iterator[None]:
+    token = _EXPECTED.set(address)
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
+
+
+def _expected_address(result: Any) -> dict[str, Any]:
+    """What is known of the XCom being read: from the call, the row itself, or the running task."""
+    expected = _EXPECTED.get()
+    if expected is not None:
+        return {k: v for k, v in expected.items() if v is not None}
+    known = {f: getattr(result, f) for f in ADDRESS_FIELDS if getattr(result, f, None) is not None}
+    if "dag_id" in known:  # a row of the xcom table (API server, scripts, the cookbook's tests)
+        return known
+    from airflow.sdk import get_current_context
+
+    try:  # a LazyXComSequence item: Airflow reads it from the running task's own run
+        ti = get_current_context()["ti"]
+        return {"dag_id": ti.dag_id, "run_id": ti.run_id} | known
+    except Exception:  # no task context and no address: nothing to compare
+        return known
+
+
+def _describe(expected: dict[str, Any]) -> str:
+    if {"dag_id", "run_id", "task_id", "key"} <= expected.keys():
+        return XComAddress(**{"map_index": -1, **expected}).describe()
+    return "This XCom" + (f" ({expected})" if expected else "")
+
+
+def _verified_address(envelope: dict, result: Any) -> XComAddress:
+    """The address the envelope records, checked against the row it was read from."""
+    expected = _expected_address(result)
+    recorded = XComAddress.recorded_in(envelope)
+    if recorded is None:
+        raise XComLayerError(
+            f"{_describe(expected)} holds a {envelope_of(envelope)!r} envelope that records no "
+            "XCom address: it was written by a version of LayeredXComBackend from before rows "
+            "were bound to their XCom, or it was not written by this backend at all. It was not "
+            "read. Re-run the task that pushed it."
+        )
+    differs = sorted(f for f, v in expected.items() if getattr(recorded, f) != v)
+    if differs:
+        raise XComLayerError(
+            f"{_describe(expected)} holds a row written for {recorded.describe()} ({', '.join(differs)} "
+            "differ): it was copied from another XCom or forged. Nothing was read; re-run the "
+            "task that pushed it."
+        )
+    return recorded
 
 
 class LayeredXComBackend(BaseXCom):
@@ -136,45 +173,133 @@ class LayeredXComBackend(BaseXCom):
         map_index: int | None = None,
     ) -> Any:
         address = XComAddress(
-            dag_id=dag_id or "", run_id=run_id or "", task_id=task_id or "",
-            map_index=-1 if map_index is None else map_index, key=key or "",
-        )  # fmt: skip
+            dag_id=dag_id or "",
+            run_id=run_id or "",
+            task_id=task_id or "",
+            map_index=-1 if map_index is None else map_index,
+            key=key or "",
+        )
+        check_key(address)
         try:
             payload = BaseXCom.serialize_value(value)
             # NaN passes serde but not the API's JSON: refuse it here, where the key is known.
             json.dumps(payload, allow_nan=False)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, RecursionError) as error:
             hint = next((h for m, h in SERIALIZATION_HINTS.items() if str(error).startswith(m)), "")
             raise XComLayerError(
                 f"{address.describe()} cannot be serialized: {error}"
                 + (f" Fix: {hint}." if hint else "")
-            ) from error
+            ) from None if isinstance(error, RecursionError) else error
+        if envelope_of(payload) is not None:  # the task's own data, not an envelope
+            payload = {MARKER: ESCAPED, "value": payload}
         for layer in enabled_layers():
             payload = layer.encode(payload, address)
+        if envelope_of(payload) is not None:
+            payload = {**payload, ADDRESS_FIELD: address.as_dict()}
+        _SERIALIZED.set(address)
         return payload
 
     @staticmethod
     def deserialize_value(result: Any) -> Any:
         payload = result.value
         layers = {layer.name: layer for layer in enabled_layers()}
+        seen: list[str] = []
+        if envelope_of(payload) is None:
+            expected = _expected_address(result)
+        else:
+            address = _verified_address(payload, result)
+            expected = address.as_dict()
+            payload = {k: v for k, v in payload.items() if k != ADDRESS_FIELD}
         while (name := envelope_of(payload)) is not None:
+            if name == ESCAPED:
+                payload = payload["value"]
+                break
             if name not in layers:
                 raise XComLayerError(
                     f"This XCom was stored by the {name!r} layer, which is not enabled on this "
                     f"worker. Add {name!r} to [{SECTION}] layers (with its options) to read it."
                 )
-            payload = layers[name].decode(payload)
+            seen.append(name)
+            try:
+                payload = layers[name].decode(payload, address)
+            except (XComLayerError, XComContractError):
+                raise
+            except Exception as error:
+                raise XComLayerError(
+                    f"{address.describe()} could not be read by the {name!r} layer: "
+                    f"{type(error).__name__}: {error}. The stored row is damaged or was not "
+                    "written by this backend; nothing was returned. Re-run the task that pushed it."
+                ) from error
+        if "contracts" in layers and "contracts" not in seen:
+            protected_key_without_contract(expected)
         return BaseXCom.deserialize_value(_StoredValue(payload))
+
+    # Reads and deletes: remember which XCom the caller asked for, so the row can be checked.
+    @classmethod
+    def get_one(cls, *, key, dag_id, task_id, run_id, map_index=None, include_prior_dates=False):
+        expected_run = None if include_prior_dates else run_id
+        with _expecting(dag_id=dag_id, run_id=expected_run, task_id=task_id,
+                        map_index=map_index, key=key):  # fmt: skip
+            return super().get_one(
+                key=key, dag_id=dag_id, task_id=task_id, run_id=run_id,
+                map_index=map_index, include_prior_dates=include_prior_dates,
+            )  # fmt: skip
+
+    @classmethod
+    def get_all(cls, *, key, dag_id, task_id, run_id, include_prior_dates=False):
+        expected_run = None if include_prior_dates else run_id
+        with _expecting(dag_id=dag_id, run_id=expected_run, task_id=task_id, key=key):
+            return super().get_all(
+                key=key, dag_id=dag_id, task_id=task_id, run_id=run_id,
+                include_prior_dates=include_prior_dates,
+            )  # fmt: skip
+
+    @classmethod
+    def delete(cls, key, task_id, dag_id, run_id, map_index=None) -> None:
+        index = -1 if map_index is None else map_index
+        with _expecting(dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=index, key=key):
+            super().delete(key, task_id, dag_id, run_id, map_index)
+
+    @classmethod
+    def set(cls, key, value, *, dag_id, task_id, run_id, map_index=-1, **kwargs) -> None:
+        """Store through Airflow; if the API server refuses the row, delete what layers wrote."""
+        address = XComAddress(dag_id, run_id, task_id, map_index, key)
+        token = _SERIALIZED.set(None)
+        try:
+            super().set(key, value, dag_id=dag_id, task_id=task_id, run_id=run_id,
+                        map_index=map_index, **kwargs)  # fmt: skip
+        except Exception:
+            if _SERIALIZED.get() == address:  # written by the layers, then refused by Airflow
+                delete_objects_of(address, [layer.object_suffix for layer in LAYER_ORDER.values()])
+            raise
+        finally:
+            _SERIALIZED.reset(token)
+
+    @classmethod
+    def enabled_layer_names(cls) -> list[str]:
+        """The layers this worker applies (contracts.py asks, to know whether values are sealed)."""
+        return [layer.name for layer in enabled_layers()]
 
     @classmethod
     def purge(cls, xcom: Any, *args: Any) -> None:
-        """Called when Airflow deletes the row (a retried or cleared task): free its objects."""
-        # Objects are held by the outermost envelope (object_storage, or dataframe_parquet when
-        # the reference itself stayed in the DB). Layers between them hold nothing outside.
-        layers = {layer.name: layer for layer in enabled_layers()}
-        payload = xcom.value
-        while (name := envelope_of(payload)) in layers:
-            layers[name].purge(payload)
-            if name == "object_storage" or name == "dataframe_parquet":
-                break
-            payload = layers[name].decode(payload)
+        """Called when a worker deletes a row (a retried or cleared task): free its objects.
+
+        The objects are found from the XCom's own address, never from what the row says, so a
+        forged row cannot make a worker delete anything else; objects of a layer removed from the
+        configuration are deleted too (while ``object_storage_path`` is set).
+        """
+        expected = _EXPECTED.get()
+        if expected is None:
+            if envelope_of(xcom.value) is None:
+                return
+            expected = _verified_address(xcom.value, xcom).as_dict()
+        address = XComAddress(**expected)
+        suffixes = [layer.object_suffix for layer in LAYER_ORDER.values()]
+        if not delete_objects_of(address, suffixes) and envelope_of(xcom.value) is not None:
+            if "uri" in json.dumps(xcom.value):
+                log.warning(
+                    "%s may hold an object in storage, but [%s] object_storage_path is not set on "
+                    "this worker, so it was not deleted; run sweep_orphans.py with the path.",
+                    address.describe(),
+                    SECTION,
+                )

@@ -1,17 +1,18 @@
-"""Find the objects of the ``object_storage`` layer that no XCom row references, and delete them.
+"""Find the objects of the layered backend that no XCom row owns any more, and delete them.
 
-``purge`` removes an object when Airflow deletes its row from a worker (retries, clears). Rows
-deleted elsewhere (``airflow db clean``, the REST API, the UI, cascades when a DAG run is
-deleted) leave their objects behind. Run this where the metadata DB and the store are reachable,
-with the same ``[xcom_layers] object_storage_path`` as the workers::
+The backend's ``purge`` removes an object when a worker deletes its row (retries, clears). Rows
+deleted elsewhere (``airflow db clean``, the REST API, the UI, cascades when a DAG run is deleted)
+leave their objects behind. Run this where the metadata DB and the store are reachable, with the
+same ``[xcom_layers] object_storage_path`` as the workers::
 
     python -m xcom_backends.sweep_orphans                      # dry run: lists orphans
     python -m xcom_backends.sweep_orphans --delete              # deletes those older than 24 h
 
-Objects younger than ``--min-age-hours`` (default 24) are never deleted: a task may have written
-its object and not yet stored the row that references it. The sweeper opens every envelope to find
-references (an encrypted reference to a Parquet file included), so it needs the workers' layer
-settings and keys; if it cannot open a row, it stops without deleting anything.
+An object's path is derived from the address of its XCom (DAG, run, task, map index, key), so an
+object is kept while a row exists at that address, whatever the row holds; the sweeper never
+needs to open a row, and so needs no encryption or sealing keys. Objects younger than
+``--min-age-hours`` (default 24) are never deleted: a task may have written its object and not
+yet stored the row.
 """
 
 from __future__ import annotations
@@ -19,52 +20,36 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 
-from .layered import XComLayerError, enabled_layers, envelope_of
-from .layers.object_storage import base_path
+from .base import XComAddress
+from .layers import LAYER_ORDER
+from .layers.object_storage import base_path, object_path
 
 
-def uris_in(value: object, layers: dict) -> set[str]:
-    """The object URIs a stored value points at, through every envelope (an encrypted reference
-    to a Parquet file included). Raises if an envelope cannot be opened: a sweep that cannot see
-    every reference must not delete anything."""
-    uris: set[str] = set()
-    while (name := envelope_of(value)) is not None:
-        if name not in layers:
-            raise XComLayerError(
-                f"A row was stored by the {name!r} layer, which is not enabled here: run the "
-                "sweeper with the workers' [xcom_layers] settings. Nothing was deleted."
-            )
-        if "uri" in value:
-            uris.add(value["uri"])
-        if name == "dataframe_parquet":
-            break
-        value = layers[name].decode(value)
-    return uris
-
-
-def referenced_uris() -> set[str]:
-    """Every object URI that an XCom row of the metadata DB points at."""
+def owned_paths(base) -> set[str]:
+    """Every path a row of the metadata DB may own: its address with each layer's suffix."""
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    layers = {layer.name: layer for layer in enabled_layers()}
-    referenced: set[str] = set()
+    suffixes = [layer.object_suffix for layer in LAYER_ORDER.values() if layer.object_suffix]
+    columns = (XComModel.dag_id, XComModel.run_id, XComModel.task_id, XComModel.map_index,
+               XComModel.key)  # fmt: skip
+    owned: set[str] = set()
     with create_session() as session:
-        query = select(XComModel.value).execution_options(yield_per=1000)
-        for value in session.scalars(query):
-            referenced |= uris_in(value, layers)
-    return referenced
+        for row in session.execute(select(*columns).execution_options(yield_per=1000)):
+            address = XComAddress(*row)
+            owned |= {str(object_path(address, suffix, base)) for suffix in suffixes}
+    return owned
 
 
 def find_orphans(min_age: timedelta) -> tuple[list, list]:
     """(orphans old enough to delete, orphans too young to touch) under the configured path."""
     base = base_path()
-    referenced = referenced_uris()
+    owned = owned_paths(base)
     now = datetime.now(UTC)
     old_enough, too_young = [], []
     for path in base.rglob("*"):
-        if not path.is_file() or str(path) in referenced:
+        if not path.is_file() or str(path) in owned:
             continue
         modified = path.fs.modified(path.path)
         if modified.tzinfo is None:

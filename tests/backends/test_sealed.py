@@ -20,6 +20,10 @@ from tests.backend_profiles import LAYERED
 from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
 
+MANIFEST_XCOM = (
+    "XCom 'tenant_manifest_v1' of task export_orders (DAG sealed_probe, run "
+    "manual__2026-01-01T00:00:00+00:00)"
+)
 SECRET_MANIFEST = {"uri": "s3://tenant-a/orders/20260101.parquet", "customer_count": 1834}
 
 DAG_FILE = f"""
@@ -77,7 +81,7 @@ def open_in_process(stored: dict, private_keys: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def sealed_run(tmp_path_factory):
-    keys = {tenant: new_key_pair(tenant) for tenant in ("tenant_a", "tenant_b")}
+    keys = {tenant: new_key_pair() for tenant in ("tenant_a", "tenant_b")}
     folder = tmp_path_factory.mktemp("sealed")
     (folder / "sealed_probe.py").write_text(DAG_FILE)
     env = base_env() | {  # the producer's worker: public keys only
@@ -105,7 +109,8 @@ def test_the_readers_process_opens_it(sealed_run):
 def test_a_non_readers_process_gets_nothing_from_the_raw_row(sealed_run):
     _, stored, private = sealed_run
     assert open_in_process(stored, {"tenant_b": private["tenant_b"]}) == (
-        "ERROR XComContractError: This XCom is sealed for key ids ['tenant_a']; this worker holds "
+        f"ERROR XComContractError: {MANIFEST_XCOM} is sealed for key ids ['tenant_a']; this "
+        "worker holds "
         "none of their private keys (Variable 'xcom_seal_private_key_<key id>'). Run the reading "
         "task on a queue whose workers hold one, or add this task's tenant to the contract's "
         "seal_for."
@@ -118,16 +123,16 @@ def test_a_tampered_row_is_rejected(sealed_run):
     sealed[-1] ^= 0x01
     tampered = {**stored, "ciphertext": base64.b64encode(bytes(sealed)).decode()}
     assert open_in_process(tampered, {"tenant_a": private["tenant_a"]}) == (
-        "ERROR XComContractError: A sealed XCom failed authentication for key id 'tenant_a': it "
-        "was altered, or this worker's private key is not the one it was sealed for. Nothing was "
-        "returned."
+        f"ERROR XComContractError: {MANIFEST_XCOM}, sealed for key id 'tenant_a', failed "
+        "authentication: it was altered or copied from another XCom, or this worker's private key "
+        "is not the one it was sealed for. Nothing was returned."
     )
 
 
 def test_the_wrong_private_key_under_the_right_id_is_rejected(sealed_run):
     _, stored, private = sealed_run
     result = open_in_process(stored, {"tenant_a": private["tenant_b"]})
-    assert result.startswith("ERROR XComContractError: A sealed XCom failed authentication")
+    assert result.startswith(f"ERROR XComContractError: {MANIFEST_XCOM}, sealed for key id")
 
 
 NOT_SEALED = (

@@ -14,14 +14,15 @@ import gzip
 import json
 from typing import Any
 
-from ..layered import MARKER, XComAddress, json_size, option
+from ..base import MARKER, XComAddress, int_option, json_size
 
 
 class GzipLayer:
     name = "compression"
+    object_suffix = None
 
     def __init__(self) -> None:
-        self.min_bytes = int(option("compression_min_bytes", "1024"))
+        self.min_bytes = int_option("compression_min_bytes", 1024)
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         if json_size(payload) < self.min_bytes:
@@ -29,8 +30,5 @@ class GzipLayer:
         packed = gzip.compress(json.dumps(payload).encode(), mtime=0)
         return {MARKER: self.name, "gzip_base64": base64.b64encode(packed).decode()}
 
-    def decode(self, envelope: dict) -> Any:
+    def decode(self, envelope: dict, address: XComAddress) -> Any:
         return json.loads(gzip.decompress(base64.b64decode(envelope["gzip_base64"])))
-
-    def purge(self, envelope: dict) -> None:
-        pass

@@ -22,11 +22,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ..base import MARKER, XComAddress, json_size, option
 from ..contracts import (
     XComContractError,
     contract_of,
     contracts_for_key,
     not_sealed,
+    other_dag_read_denied,
     read_denied,
     registered,
     sealing_enabled,
@@ -34,21 +36,35 @@ from ..contracts import (
     wrong_producer,
     wrong_type,
 )
-from ..layered import MARKER, XComAddress, json_size, option
 
 log = logging.getLogger(__name__)
 UNDECLARED_MODES = ("reject", "warn", "allow")
 AIRFLOW_KEYS = {"skipmixin_key"}  # written by Airflow itself (branch and short-circuit tasks)
 
 
-def reading_task_id() -> str | None:
-    """The task pulling the value, or None outside a running task."""
+def reading_task() -> tuple[str, str] | None:
+    """(dag_id, task_id) of the task pulling the value, or None outside a running task."""
     from airflow.sdk import get_current_context
 
     try:
-        return get_current_context()["ti"].task_id
+        ti = get_current_context()["ti"]
     except Exception:  # no task context: API server, scripts, tests reading rows
         return None
+    return ti.dag_id, ti.task_id
+
+
+def protected_key_without_contract(address: dict) -> None:
+    """Refuse a row of a declared XCom that reached a reader without a contract envelope."""
+    if not {"dag_id", "task_id", "key"} <= address.keys():
+        return
+    if contract_of(address["dag_id"], address["key"], address["task_id"]) is None:
+        return
+    raise XComContractError(
+        f"XCom {address['key']!r} of task {address['task_id']} (DAG {address['dag_id']}) is "
+        "declared in a contract, but its row is not a contract envelope: it was written past the "
+        "XCom backend (a trigger ending the task with TriggerEvent xcoms=..., the REST API, or "
+        "a direct DB write). It was not returned. Push it from the producer task itself."
+    )
 
 
 def json_type_matches(payload: Any, value_type: Any) -> bool:
@@ -68,6 +84,7 @@ def json_type_matches(payload: Any, value_type: Any) -> bool:
 
 class ContractsLayer:
     name = "contracts"
+    object_suffix = None
 
     def __init__(self) -> None:
         self.undeclared = option("contracts_undeclared", "warn")
@@ -100,20 +117,25 @@ class ContractsLayer:
             raise wrong_type(contract, address.task_id, "something else")
         if contract.seal_for and not sealing_enabled():
             raise not_sealed(contract, address.task_id)
+        other_dags = {"other_dag_readers": contract.other_dag_readers}
         return {
             MARKER: self.name,
             "key": contract.key,
             "producer": contract.producer,
-            "readers": sorted(contract.readers),
+            "readers": contract.own_dag_readers,
+            **(other_dags if contract.other_dag_readers else {}),
             "value": payload,
         }
 
-    def decode(self, envelope: dict) -> Any:
-        reader = reading_task_id()
-        allowed = {envelope["producer"], *envelope["readers"]}
-        if reader is not None and reader not in allowed:
-            raise read_denied(reader, envelope["key"], envelope["producer"], envelope["readers"])
+    def decode(self, envelope: dict, address: XComAddress) -> Any:
+        reader = reading_task()
+        key, producer, readers = envelope["key"], envelope["producer"], envelope["readers"]
+        if reader is None:
+            return envelope["value"]
+        dag_id, task_id = reader
+        if dag_id == address.dag_id:
+            if task_id not in {producer, *readers}:
+                raise read_denied(task_id, key, producer, readers)
+        elif [dag_id, task_id] not in envelope.get("other_dag_readers", []):
+            raise other_dag_read_denied(dag_id, task_id, key, producer, address.dag_id)
         return envelope["value"]
-
-    def purge(self, envelope: dict) -> None:
-        pass

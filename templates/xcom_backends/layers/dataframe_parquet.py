@@ -6,18 +6,17 @@ stores a reference, so the frame never passes through the metadata DB and other 
 Spark, pandas) can read the file directly. It applies to a DataFrame that is the whole value, not
 to one nested in a dict or list.
 
-Options: it uses ``[xcom_layers] object_storage_path`` (see layers/object_storage.py). It runs
-first, before ``size_guard``: the guard then measures the reference, not the frame. The Parquet
-file itself is not encrypted by the ``encryption`` layer; rely on the store's own encryption.
+Options: it uses ``[xcom_layers] object_storage_path`` (see layers/object_storage.py), and reads
+only the ``.parquet`` path it derives from the XCom's address. It runs first, before
+``size_guard``: the guard then measures the reference, not the frame. The Parquet file itself is
+not encrypted by the ``encryption`` layer; rely on the store's own encryption.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import ObjectStoragePath
-
-from ..layered import MARKER, XComAddress
+from ..base import MARKER, XComAddress
 from .object_storage import read_object, write_object
 
 DATAFRAME_CLASS = "pandas.DataFrame"
@@ -25,20 +24,18 @@ DATAFRAME_CLASS = "pandas.DataFrame"
 
 class DataFrameParquetLayer:
     name = "dataframe_parquet"
+    object_suffix = ".parquet"
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         if not (isinstance(payload, dict) and payload.get("__classname__") == DATAFRAME_CLASS):
             return payload
         parquet = bytes.fromhex(payload["__data__"])
-        reference = write_object(parquet, address, ".parquet")
+        reference = write_object(parquet, address, self.object_suffix)
         return {MARKER: self.name, "serde_version": payload["__version__"], **reference}
 
-    def decode(self, envelope: dict) -> Any:
+    def decode(self, envelope: dict, address: XComAddress) -> Any:
         return {
             "__classname__": DATAFRAME_CLASS,
             "__version__": envelope["serde_version"],
-            "__data__": read_object(envelope).hex(),
+            "__data__": read_object(envelope, address, self.object_suffix).hex(),
         }
-
-    def purge(self, envelope: dict) -> None:
-        ObjectStoragePath(envelope["uri"]).unlink(missing_ok=True)

@@ -10,9 +10,16 @@ Options (section ``[xcom_layers]``):
 
 Make a key with ``python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"``.
 
-Stored form: ``{"__xcom_layer__": "encryption", "key_id": ..., "nonce": ..., "ciphertext": ...}``.
-A value altered in the DB, or read with a different key under the same id, fails authentication
-and is never returned.
+Stored form: ``{"__xcom_layer__": "encryption", "v": 2, "key_id": ..., "nonce": ...,
+"ciphertext": ...}``. The associated data binds each ciphertext to its key id and to its XCom's
+address (DAG, run, task, map index, key): a value altered in the DB, copied into another XCom's row,
+or read with a different key under the same id fails authentication and is never returned.
+
+Name the Variable so that Airflow masks it in the UI, the REST API and logs: its name must contain
+one of Airflow's sensitive words (``secret``, ``password``, ``private_key``, ``token``, ...), for
+example ``xcom_encryption_secret``. Fetch it on the workers only: set it as an environment
+variable (``AIRFLOW_VAR_XCOM_ENCRYPTION_SECRET``) or in a secrets backend configured on the
+workers, never in the metadata DB, where every task could read it through the API server.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..layered import MARKER, XComAddress, XComLayerError, option
+from ..base import MARKER, XComAddress, XComLayerError, option
 
 
 def configured_keys() -> dict[str, bytes]:
@@ -34,6 +41,15 @@ def configured_keys() -> dict[str, bytes]:
     variable = option("encryption_keys_variable")
     if variable:
         from airflow.sdk import Variable
+        from airflow.sdk._shared.secrets_masker import should_hide_value_for_key
+
+        if not should_hide_value_for_key(variable):
+            raise XComLayerError(
+                f"[xcom_layers] encryption_keys_variable is {variable!r}, a name Airflow does not "
+                "mask: the UI and the REST API would show the keys in clear. Rename the Variable "
+                "so its name contains 'secret' (e.g. xcom_encryption_secret) and set the option "
+                "to that name."
+            )
 
         text = Variable.get(variable)
         source = f"Variable {variable!r}"
@@ -62,12 +78,14 @@ def configured_keys() -> dict[str, bytes]:
     return keys
 
 
-def associated_data(key_id: str) -> bytes:
-    return f"xcom-cookbook/encryption/v1/{key_id}".encode()
+def associated_data(key_id: str, address: XComAddress) -> bytes:
+    """Binds a ciphertext to its key id and to its XCom: a copy in another row fails to decrypt."""
+    return address.associated_data(f"xcom-cookbook/encryption/v2/{key_id}")
 
 
 class AesGcmLayer:
     name = "encryption"
+    object_suffix = None
 
     def __init__(self) -> None:
         self.keys = configured_keys()
@@ -76,16 +94,17 @@ class AesGcmLayer:
         key_id, key = next(iter(self.keys.items()))
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(
-            nonce, json.dumps(payload).encode(), associated_data(key_id)
+            nonce, json.dumps(payload).encode(), associated_data(key_id, address)
         )
         return {
             MARKER: self.name,
+            "v": 2,
             "key_id": key_id,
             "nonce": base64.b64encode(nonce).decode(),
             "ciphertext": base64.b64encode(ciphertext).decode(),
         }
 
-    def decode(self, envelope: dict) -> Any:
+    def decode(self, envelope: dict, address: XComAddress) -> Any:
         key_id = envelope.get("key_id")
         if key_id not in self.keys:
             raise XComLayerError(
@@ -97,15 +116,12 @@ class AesGcmLayer:
             plaintext = AESGCM(self.keys[key_id]).decrypt(
                 base64.b64decode(envelope["nonce"]),
                 base64.b64decode(envelope["ciphertext"]),
-                associated_data(key_id),
+                associated_data(key_id, address),
             )
         except (InvalidTag, KeyError, ValueError, binascii.Error) as error:
             raise XComLayerError(
-                f"This XCom failed authentication with key id {key_id!r}: the stored value was "
-                "altered, or the key configured under this id is not the one that encrypted it. "
-                "The value was not returned."
+                f"{address.describe()} failed authentication with key id {key_id!r}: the stored "
+                "value was altered or copied from another XCom, or the key configured under this "
+                "id is not the one that encrypted it. The value was not returned."
             ) from error
         return json.loads(plaintext)
-
-    def purge(self, envelope: dict) -> None:
-        pass

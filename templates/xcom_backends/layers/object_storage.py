@@ -12,11 +12,17 @@ Options (section ``[xcom_layers]``):
 
 Each value goes to ``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key>.json``, every part
 percent-encoded (``/``, ``.``, spaces, unicode and NUL included), so no id can escape the prefix or
-collide with another. The row holds ``{"__xcom_layer__": "object_storage", "uri": ...,
-"sha256": ..., "bytes": ...}``, written only after the object is stored and its size checked.
-Reading verifies the checksum: a missing or altered object is an error, never a silent fallback.
-``purge`` deletes the object when Airflow deletes the row (task retries and clears). Rows removed
-by ``airflow db clean`` or the REST API leave objects behind: run ``sweep_orphans.py``.
+collide with another; a part longer than 128 characters is shortened and ends in a hash of the
+whole, so paths stay under every store's limits. The row holds ``{"__xcom_layer__":
+"object_storage", "uri": ..., "sha256": ..., "bytes": ...}``, written only after the object is
+stored and its size checked.
+
+The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
+a row whose ``uri`` is any other path (another bucket, another XCom's object, a forged row) is an
+error and nothing is read. Reading verifies the checksum: a missing or altered object is an
+error, never a silent fallback. The backend's ``purge`` deletes the object when a worker deletes
+the row (task retries and clears). Rows removed by ``airflow db clean`` or the REST API leave
+objects behind: run ``sweep_orphans.py``.
 """
 
 from __future__ import annotations
@@ -28,32 +34,46 @@ from urllib.parse import quote
 
 from airflow.sdk import ObjectStoragePath
 
-from ..layered import MARKER, XComAddress, XComLayerError, json_size, option
+from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, option
 
 LOCAL_PROTOCOLS = ("file", "local")
+MAX_PART_CHARS = 128
 
 
 def path_part(text: str, what: str, address: XComAddress) -> str:
-    """Percent-encode one path component: nothing but letters, digits, ``-`` and ``_`` survive."""
+    """Percent-encode one path component: nothing but letters, digits, ``-`` and ``_`` survive.
+
+    ``~`` never survives encoding, so the ``~<hash>`` ending of a shortened part is unambiguous.
+    """
     if text == "":
         raise XComLayerError(f"{address.describe()} has an empty {what}; give it a name.")
-    return quote(text, safe="").replace(".", "%2E").replace("~", "%7E")
+    encoded = quote(text, safe="").replace(".", "%2E").replace("~", "%7E")
+    if len(encoded) > MAX_PART_CHARS:
+        encoded = f"{encoded[:64]}~{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+    return encoded
+
+
+def configured_base() -> ObjectStoragePath | None:
+    configured = option("object_storage_path")
+    return ObjectStoragePath(configured) if configured else None
 
 
 def base_path() -> ObjectStoragePath:
-    configured = option("object_storage_path")
-    if not configured:
+    base = configured_base()
+    if base is None:
         raise XComLayerError(
             "The object_storage layer is enabled but [xcom_layers] object_storage_path is not set "
             "(for example s3://aws_default@my-bucket/xcom)."
         )
-    return ObjectStoragePath(configured)
+    return base
 
 
-def object_path(address: XComAddress, suffix: str) -> ObjectStoragePath:
+def object_path(
+    address: XComAddress, suffix: str, base: ObjectStoragePath | None = None
+) -> ObjectStoragePath:
     """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded."""
     return (
-        base_path()
+        (base or base_path())
         / path_part(address.dag_id, "DAG id", address)
         / path_part(address.run_id, "run id", address)
         / path_part(address.task_id, "task id", address)
@@ -85,44 +105,67 @@ def write_object(data: bytes, address: XComAddress, suffix: str) -> dict:
     return {"uri": str(target), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
-def read_object(reference: dict) -> bytes:
-    """The bytes behind a reference, or an error that says what happened to them."""
-    uri = reference["uri"]
+def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
+    """The object this XCom's own path names, if the reference names exactly that; else an error."""
+    own = object_path(address, suffix)
+    if reference.get("uri") != str(own):
+        raise XComLayerError(
+            f"{address.describe()} refers to {reference.get('uri')!r}, which is not its own object "
+            f"{str(own)!r}: the row was forged or copied from another XCom, or [xcom_layers] "
+            "object_storage_path changed since it was written. Nothing was read or deleted; "
+            "re-run the task that pushed it (or set the path it was written under)."
+        )
+    return own
+
+
+def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
+    """The bytes behind a reference to this XCom's own object, or an error that says what happened."""
+    path = own_object(reference, address, suffix)
     try:
-        data = ObjectStoragePath(uri).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError as error:
         raise XComLayerError(
-            f"The object behind this XCom, {uri}, does not exist: it was deleted (a bucket "
-            "lifecycle rule, a manual clean-up) or the bucket changed. Re-run the task that "
-            "pushed it."
+            f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
+            "bucket lifecycle rule, a manual clean-up) or the bucket changed. Re-run the task "
+            "that pushed it."
         ) from error
     except Exception as error:
         raise XComLayerError(
-            f"Could not read {uri}: {type(error).__name__}: {error}. Check the connection "
-            "in [xcom_layers] object_storage_path and that the storage is reachable."
+            f"Could not read {path} for {address.describe()}: {type(error).__name__}: {error}. "
+            "Check the connection in [xcom_layers] object_storage_path and that the storage is "
+            "reachable."
         ) from error
-    if hashlib.sha256(data).hexdigest() != reference["sha256"]:
+    if hashlib.sha256(data).hexdigest() != reference.get("sha256"):
         raise XComLayerError(
-            f"The object behind this XCom, {uri}, was changed after it was written: "
-            f"{len(data)} bytes read, {reference['bytes']} written, checksums differ. It was "
-            "not returned. Re-run the task that pushed it."
+            f"The object behind {address.describe()}, {path}, was changed after it was written "
+            "(its checksum differs from the one recorded in the row). It was not returned. "
+            "Re-run the task that pushed it."
         )
     return data
 
 
+def delete_objects_of(address: XComAddress, suffixes: list[str | None]) -> bool:
+    """Delete the objects layers may have written for ``address``; False if no path is set."""
+    base = configured_base()
+    if base is None:
+        return False
+    for suffix in filter(None, suffixes):
+        object_path(address, suffix, base).unlink(missing_ok=True)
+    return True
+
+
 class ObjectStorageLayer:
     name = "object_storage"
+    object_suffix = ".json"
 
     def __init__(self) -> None:
-        self.threshold = int(option("object_storage_threshold_bytes", "0"))
+        self.threshold = int_option("object_storage_threshold_bytes", 0)
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         if json_size(payload) < self.threshold:
             return payload
-        return {MARKER: self.name, **write_object(json.dumps(payload).encode(), address, ".json")}
+        data = json.dumps(payload).encode()
+        return {MARKER: self.name, **write_object(data, address, self.object_suffix)}
 
-    def decode(self, envelope: dict) -> Any:
-        return json.loads(read_object(envelope))
-
-    def purge(self, envelope: dict) -> None:
-        ObjectStoragePath(envelope["uri"]).unlink(missing_ok=True)
+    def decode(self, envelope: dict, address: XComAddress) -> Any:
+        return json.loads(read_object(envelope, address, self.object_suffix))

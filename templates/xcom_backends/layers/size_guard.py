@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..layered import XComAddress, XComLayerError, json_size, option
+from ..base import XComAddress, XComLayerError, int_option, json_size
 
 
 class SizeGuardLayer:
     name = "size_guard"
+    object_suffix = None
 
     def __init__(self) -> None:
-        self.max_bytes = int(option("max_bytes", "65536"))
-        if self.max_bytes < 0:
-            raise XComLayerError(f"[xcom_layers] max_bytes must be >= 0, got {self.max_bytes}.")
+        self.max_bytes = int_option("max_bytes", 65536)
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         size = json_size(payload)
@@ -33,8 +32,5 @@ class SizeGuardLayer:
             )
         return payload
 
-    def decode(self, envelope: dict) -> Any:  # never wraps anything
+    def decode(self, envelope: dict, address: XComAddress) -> Any:  # never wraps anything
         return envelope
-
-    def purge(self, envelope: dict) -> None:
-        pass
