@@ -1,11 +1,13 @@
 """Run one DAG of a folder in a fresh process with its own throwaway Airflow; print the outcome.
 
-    python -m tests.run_in_fresh_airflow DAGS_FOLDER DAG_ID
+    python -m tests.run_in_fresh_airflow DAGS_FOLDER DAG_ID [DAG_ID ...]
 
 For tests that need a DAG outside dags/ (``dag.test()`` only runs DAGs of the configured dags
 folder) or a process with different keys or settings. The backend and its options come from the
 environment the caller passes. Prints one line ``RESULT <json>``: state, task states, errors and
-every XCom row (stored form, and the value as read back in this process, or the error).
+every XCom row (stored form, and the value as read back in this process, or the error). Several
+DAG ids run one after the other in the same Airflow (a producer DAG, then its consumer); the line
+describes the last.
 ``recipe_run()`` turns that line back into the harness's ``RecipeRun``.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def main(dags_folder: str, dag_id: str) -> None:
+def main(dags_folder: str, *dag_ids: str) -> None:
     sys.path.insert(0, str(REPO_ROOT))
     sys.path.insert(0, str(REPO_ROOT / "templates"))
     from tests.recipe_harness import configure_airflow_home
@@ -30,9 +32,10 @@ def main(dags_folder: str, dag_id: str) -> None:
 
     migrate_metadata_db()
     bag = load_recipes(Path(dags_folder))
-    if dag_id not in bag.dags:
-        raise SystemExit(f"{dag_id} not found; import errors: {bag.import_errors}")
-    run = run_recipe(bag.dags[dag_id])
+    for dag_id in dag_ids:
+        if dag_id not in bag.dags:
+            raise SystemExit(f"{dag_id} not found; import errors: {bag.import_errors}")
+        run = run_recipe(bag.dags[dag_id])
     rows = [
         {"task_id": x.task_id, "key": x.key, "map_index": x.map_index, "stored": x.stored,
          "dag_result": x.dag_result,
@@ -47,10 +50,10 @@ def main(dags_folder: str, dag_id: str) -> None:
     print("RESULT " + json.dumps({**outcome, "xcoms": rows}, default=repr))
 
 
-def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str]) -> dict:
-    """Run ``dag_id`` in a fresh process with ``env``; the parsed RESULT."""
+def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> dict:
+    """Run ``dag_id`` (then the DAGs ``then``) in a fresh process with ``env``; the last RESULT."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.run_in_fresh_airflow", str(dags_folder), dag_id],
+        [sys.executable, "-m", "tests.run_in_fresh_airflow", str(dags_folder), dag_id, *then],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]

@@ -34,7 +34,7 @@ def test_each_rule_fires_exactly_on_the_marked_lines(fixture):
 
 def test_every_rule_has_a_fixture_that_triggers_it():
     expected = set().union(*(expected_findings(p) for p in FIXTURES.glob("*.py")))
-    assert {code for _, code in expected} == {f"XCL00{n}" for n in range(1, 7)}
+    assert {code for _, code in expected} == {f"XCL00{n}" for n in range(1, 8)}
 
 
 def test_the_cookbooks_own_recipes_pass():
@@ -75,3 +75,14 @@ def test_key_pattern_comes_from_pyproject(tmp_path):
     )
     assert run_cli(str(dag_file), cwd=tmp_path).returncode == 0
     assert run_cli(str(dag_file)).returncode == 1  # the cookbook's own pattern wants `_v<N>`
+
+
+def test_a_file_that_is_not_utf8_is_a_finding_not_a_crash(tmp_path):
+    dag_file = tmp_path / "latin1_dag.py"
+    dag_file.write_bytes("# Café exports\nfrom airflow.sdk import dag\n".encode("latin-1"))
+    result = run_cli(str(dag_file))
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout == (
+        f"{dag_file}:1:0: XCL000 cannot be read as UTF-8 (byte 5: invalid continuation byte); "
+        "save the file as UTF-8, as Airflow's DAG processor reads it\n"
+    )

@@ -8,6 +8,10 @@ Rules (codes as ruff and flake8 print them):
 - XCL004 push nobody pulls: no task of the file pulls the key (not even by template).
 - XCL005 undeclared key: the file uses ``XComContract`` but does not declare this key.
 - XCL006 secret-looking key: secrets do not belong in XCom; pass the connection or secret name.
+- XCL007 XComs from a trigger: ``TaskSuccessEvent(xcoms=...)`` (and the other events that end a
+  task in the triggerer) are stored by the server with ``XComModel.set``, past the configured XCom
+  backend: no contract, size guard, encryption or offloading applies to them. Return the value
+  from the task's ``execute_complete`` instead, where the worker's backend stores it.
 
 Keys are understood as string literals or module-level string constants; ``task_ids`` as a
 literal string or list. TaskFlow tasks (``@task`` functions, ``task_id=`` when given) count as
@@ -28,6 +32,7 @@ GENERIC_KEYS = {
     "data", "output", "outputs", "result", "results", "value", "values", "tmp", "temp", "info",
     "payload", "key", "x", "res", "out", "ret",
 }  # fmt: skip
+TASK_END_EVENTS = {"TaskSuccessEvent", "TaskFailedEvent", "TaskSkippedEvent", "BaseTaskEndEvent"}
 SECRET_WORDS = ("token", "password", "passwd", "secret", "api_key", "apikey", "credential")
 RETURN_KEY = "return_value"
 AIRFLOW_KEYS = {RETURN_KEY, "skipmixin_key"}
@@ -66,6 +71,7 @@ class FileFacts:
     classic_tasks: set[str] = field(default_factory=set)
     contract_keys: set[str] = field(default_factory=set)
     uses_contracts: bool = False
+    trigger_pushes: list[ast.AST] = field(default_factory=list)
 
 
 def literal(node: ast.AST | None, constants: dict[str, str]) -> str | None:
@@ -157,6 +163,8 @@ def collect(tree: ast.Module) -> FileFacts:
                 key = RETURN_KEY if key_node is None else literal(key_node, facts.constants)
                 ids_node = keyword(node, "task_ids") or (node.args[0] if node.args else None)
                 facts.pulls.append(Use(key, task_ids_of(ids_node, facts.constants), node))
+            elif name in TASK_END_EVENTS and keyword(node, "xcoms") is not None:
+                facts.trigger_pushes.append(keyword(node, "xcoms"))
             elif name == "XComContract":
                 facts.uses_contracts = True
                 if (key := literal(keyword(node, "key"), facts.constants)) is not None:
@@ -210,6 +218,10 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
         if facts.uses_contracts and key not in facts.contract_keys:
             report(node, "XCL005", f"key {key!r} is not declared in this file's XComContracts")
 
+    for node in facts.trigger_pushes:
+        report(node, "XCL007", "XComs of a trigger event are stored by the server past the XCom "
+                               "backend (no contract, encryption or offloading): return the "
+                               "value from execute_complete instead")  # fmt: skip
     pushed = {(task, use.key) for task, use in facts.pushes}
     pushed |= {(task, RETURN_KEY) for task in facts.tasks_returning | facts.classic_tasks}
     for _, use in facts.pushes:
@@ -247,5 +259,12 @@ def lint_paths(paths: list[Path | str], key_pattern: str = DEFAULT_KEY_PATTERN) 
     """Every finding in the Python files under ``paths`` (for use from a test suite)."""
     findings: list[Finding] = []
     for file in python_files([Path(p) for p in paths]):
-        findings += check_source(file.read_text(), str(file), key_pattern)
+        try:
+            source = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            findings.append(Finding(str(file), 1, 0, "XCL000", f"cannot be read as UTF-8 (byte "
+                                    f"{error.start}: {error.reason}); save the file as UTF-8, as "
+                                    "Airflow's DAG processor reads it"))  # fmt: skip
+            continue
+        findings += check_source(source, str(file), key_pattern)
     return findings

@@ -167,3 +167,75 @@ def test_the_contracts_layer_refuses_a_sealed_contract_without_the_sealed_layer(
 def test_the_contracts_page_quotes_the_refusal_as_raised():
     page = (REPO_ROOT / "docs" / "contracts.md").read_text()
     assert " ".join(NOT_SEALED.split()) in " ".join(page.split())
+
+
+# --- envelope version 2: HPKE (RFC 9180), bound to the XCom's address ----------------------------
+
+
+@pytest.fixture
+def sealed_layer(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
+    from airflow.sdk import DAG
+    from airflow.providers.standard.operators.empty import EmptyOperator
+    from xcom_backends.contracts import XComContract, register_contracts
+    from xcom_backends.layers.sealed import SealedLayer
+
+    with DAG("sealed_unit_probe", schedule=None) as dag:
+        EmptyOperator(task_id="export_orders")
+    register_contracts(dag, XComContract(key="tenant_manifest_v1", producer="export_orders",
+                                         seal_for={"tenant_a"}))  # fmt: skip
+
+    def make(kem: str) -> SealedLayer:
+        public, private = new_key_pair(kem)
+        monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__SEALED_KEM", kem)
+        monkeypatch.setenv("AIRFLOW_VAR_XCOM_SEAL_PUBLIC_KEY_TENANT_A", public)
+        monkeypatch.setenv("AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_TENANT_A", private)
+        return SealedLayer()
+
+    return make
+
+
+def probe_address(**changes):
+    from xcom_backends.base import XComAddress
+
+    fields = {"dag_id": "sealed_unit_probe", "run_id": "manual__2026-01-01T00:00:00+00:00",
+              "task_id": "export_orders", "map_index": -1, "key": "tenant_manifest_v1"}  # fmt: skip
+    return XComAddress(**(fields | changes))
+
+
+@pytest.mark.parametrize(("kem", "wrapped_bytes"), [("x25519", 80), ("mlkem768-x25519", 1168)])
+def test_both_kems_seal_and_open_with_hpke(sealed_layer, kem, wrapped_bytes):
+    layer = sealed_layer(kem)
+    envelope = layer.encode(SECRET_MANIFEST, probe_address())
+    assert (envelope["v"], envelope["kem"]) == (2, kem)
+    (recipient,) = envelope["recipients"]
+    assert len(base64.b64decode(recipient["wrapped_key"])) == wrapped_bytes
+    assert layer.decode(envelope, probe_address()) == SECRET_MANIFEST
+
+
+@pytest.mark.parametrize("moved", [{"run_id": "scheduled__2026-01-02"}, {"map_index": 0},
+                                   {"task_id": "export_refunds"}])  # fmt: skip
+def test_a_sealed_value_moved_to_another_xcom_does_not_open(sealed_layer, moved):
+    layer = sealed_layer("x25519")
+    envelope = layer.encode(SECRET_MANIFEST, probe_address())
+    with pytest.raises(XComContractError, match=r"sealed for key id 'tenant_a', failed authentic"):
+        layer.decode(envelope, probe_address(**moved))
+
+
+def test_a_version_1_envelope_is_refused_with_a_message(sealed_layer):
+    layer = sealed_layer("x25519")
+    version_1 = {"__xcom_layer__": "sealed", "v": 1, "recipients": [], "nonce": "", "ciphertext": ""}
+    with pytest.raises(XComContractError) as refused:
+        layer.decode(version_1, probe_address())
+    assert str(refused.value) == (
+        "XCom 'tenant_manifest_v1' of task export_orders (DAG sealed_unit_probe, run "
+        "manual__2026-01-01T00:00:00+00:00) is a sealed envelope of version 1 (kem None); this "
+        "layer opens version 2 only. Re-run the task that pushed it."
+    )
+
+
+def test_an_unknown_kem_names_the_choices(monkeypatch, recipes):
+    from xcom_backends.layers.sealed import SealedLayer
+
+    monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__SEALED_KEM", "kyber")
+    with pytest.raises(XComContractError, match=r"sealed_kem is 'kyber'; use one of \['x25519', "):
+        SealedLayer()
