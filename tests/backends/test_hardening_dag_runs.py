@@ -280,3 +280,11 @@ def test_a_private_key_stored_in_the_metadata_db_is_readable_by_every_task(tmp_p
     run = run_dag(tmp_path, "central_key_probe", environment_without_airflow())
     assert run["task_states"]["tenant_b_task"] == "success"
     assert next(x["value"] for x in run["xcoms"] if x["task_id"] == "tenant_b_task") is True
+
+
+def test_the_contracts_page_quotes_the_other_dag_refusal_as_raised(cross_dag_runs):
+    from tests.recipe_harness import REPO_ROOT
+
+    _, marketing = cross_dag_runs
+    page = " ".join((REPO_ROOT / "docs" / "contracts.md").read_text().split())
+    assert " ".join(marketing["errors"]["build_report"].split()) in page

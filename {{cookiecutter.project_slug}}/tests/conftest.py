@@ -29,7 +29,7 @@ os.environ.update(
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
         # A throwaway key for the encryption layer, through the same Variable production uses.
-        "AIRFLOW_VAR_XCOM_ENCRYPTION_KEYS": "test:" + base64.b64encode(os.urandom(32)).decode(),
+        "AIRFLOW_VAR_XCOM_ENCRYPTION_SECRET": "test:" + base64.b64encode(os.urandom(32)).decode(),
     }
 )
 
