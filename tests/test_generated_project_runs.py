@@ -107,10 +107,16 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
             airflow.wait()
         subprocess.run(["pkill", "-9", "-g", str(airflow.pid)], check=False)  # forked workers
 
-    # The REST API shows the row as stored: the contract envelope, with its declared reader.
+    # The REST API shows the row as stored: the contract envelope, with its declared reader and
+    # the address of the XCom it was written for.
+    address = {"dag_id": "starter_xcom", "run_id": "readme_run", "task_id": "summarize_orders"}
     assert summary["value"] == {
-        "__xcom_layer__": "contracts", "key": "return_value", "producer": "summarize_orders",
-        "readers": ["report"], "value": SUMMARY,
-    }  # fmt: skip
+        "__xcom_layer__": "contracts",
+        "key": "return_value",
+        "producer": "summarize_orders",
+        "readers": ["report"],
+        "value": SUMMARY,
+        "xcom": {**address, "map_index": -1, "key": "return_value"},
+    }
     # report pulled the summary in another worker process, through the backend.
     assert report["value"] == "1000 orders, 1251250.00 revenue"

@@ -13,8 +13,9 @@ A contract replaces the two strings a producer and a consumer would otherwise ty
 
 A task of another DAG reads the value only if the contract names it as a ``(dag_id, task_id)``
 pair: ``readers={"load_orders", ("reporting", "build_report")}``; a plain task id is a reader in
-the producer's own DAG. And, after the DAG's tasks are defined, ``register_contracts(dag, ORDERS_MANIFEST, ...)`` checks the
-declarations against the DAG when the file is parsed: a duplicate key, a producer or reader that is
+the producer's own DAG. After the DAG's tasks are defined,
+``register_contracts(dag, ORDERS_MANIFEST, ...)`` checks the declarations against the DAG when the
+file is parsed: a duplicate key, a producer or reader that is
 not a task of the DAG, or a negative size fails the import with a message naming the contract.
 
 ``push`` refuses a wrong producer, a value of the wrong type or over ``max_bytes`` before anything
@@ -86,7 +87,7 @@ class XComContract:
         return sorted([r[0], r[1]] for r in self.readers if not isinstance(r, str))
 
     def check_reader(self, task_id: str, dag_id: str | None = None, own_dag: str | None = None):
-        """Raise unless ``task_id`` (of ``dag_id``; the producer's ``own_dag`` if equal) may read."""
+        """Raise unless ``task_id`` of ``dag_id`` may read; ``own_dag`` is the producer's DAG."""
         if dag_id is None or dag_id == own_dag:
             if task_id not in self.readers:
                 raise read_denied(task_id, self.key, self.producer, self.own_dag_readers)

@@ -152,9 +152,9 @@ def _verified_address(envelope: dict, result: Any) -> XComAddress:
     differs = sorted(f for f, v in expected.items() if getattr(recorded, f) != v)
     if differs:
         raise XComLayerError(
-            f"{_describe(expected)} holds a row written for {recorded.describe()} ({', '.join(differs)} "
-            "differ): it was copied from another XCom or forged. Nothing was read; re-run the "
-            "task that pushed it."
+            f"{_describe(expected)} holds a row written for {recorded.describe()} "
+            f"({', '.join(differs)} differ): it was copied from another XCom or forged. Nothing "
+            "was read; re-run the task that pushed it."
         )
     return recorded
 
@@ -238,21 +238,16 @@ class LayeredXComBackend(BaseXCom):
     @classmethod
     def get_one(cls, *, key, dag_id, task_id, run_id, map_index=None, include_prior_dates=False):
         expected_run = None if include_prior_dates else run_id
-        with _expecting(dag_id=dag_id, run_id=expected_run, task_id=task_id,
-                        map_index=map_index, key=key):  # fmt: skip
-            return super().get_one(
-                key=key, dag_id=dag_id, task_id=task_id, run_id=run_id,
-                map_index=map_index, include_prior_dates=include_prior_dates,
-            )  # fmt: skip
+        where = {"dag_id": dag_id, "task_id": task_id, "map_index": map_index, "key": key}
+        with _expecting(**where, run_id=expected_run):
+            return super().get_one(**where, run_id=run_id, include_prior_dates=include_prior_dates)
 
     @classmethod
     def get_all(cls, *, key, dag_id, task_id, run_id, include_prior_dates=False):
         expected_run = None if include_prior_dates else run_id
-        with _expecting(dag_id=dag_id, run_id=expected_run, task_id=task_id, key=key):
-            return super().get_all(
-                key=key, dag_id=dag_id, task_id=task_id, run_id=run_id,
-                include_prior_dates=include_prior_dates,
-            )  # fmt: skip
+        where = {"dag_id": dag_id, "task_id": task_id, "key": key}
+        with _expecting(**where, run_id=expected_run):
+            return super().get_all(**where, run_id=run_id, include_prior_dates=include_prior_dates)
 
     @classmethod
     def delete(cls, key, task_id, dag_id, run_id, map_index=None) -> None:
@@ -266,8 +261,8 @@ class LayeredXComBackend(BaseXCom):
         address = XComAddress(dag_id, run_id, task_id, map_index, key)
         token = _SERIALIZED.set(None)
         try:
-            super().set(key, value, dag_id=dag_id, task_id=task_id, run_id=run_id,
-                        map_index=map_index, **kwargs)  # fmt: skip
+            where = {"dag_id": dag_id, "task_id": task_id, "run_id": run_id}
+            super().set(key, value, **where, map_index=map_index, **kwargs)
         except Exception:
             if _SERIALIZED.get() == address:  # written by the layers, then refused by Airflow
                 delete_objects_of(address, [layer.object_suffix for layer in LAYER_ORDER.values()])
@@ -295,11 +290,11 @@ class LayeredXComBackend(BaseXCom):
             expected = _verified_address(xcom.value, xcom).as_dict()
         address = XComAddress(**expected)
         suffixes = [layer.object_suffix for layer in LAYER_ORDER.values()]
-        if not delete_objects_of(address, suffixes) and envelope_of(xcom.value) is not None:
-            if "uri" in json.dumps(xcom.value):
-                log.warning(
-                    "%s may hold an object in storage, but [%s] object_storage_path is not set on "
-                    "this worker, so it was not deleted; run sweep_orphans.py with the path.",
-                    address.describe(),
-                    SECTION,
-                )
+        holds_reference = '"uri"' in json.dumps(xcom.value)
+        if not delete_objects_of(address, suffixes) and holds_reference:
+            log.warning(
+                "%s may hold an object in storage, but [%s] object_storage_path is not set on "
+                "this worker, so it was not deleted; run sweep_orphans.py with the path.",
+                address.describe(),
+                SECTION,
+            )

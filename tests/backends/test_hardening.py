@@ -273,7 +273,8 @@ def test_a_non_integer_option_names_the_option_and_the_fix(layers, option, value
         store(1)
     assert str(refused.value) == (
         f"[xcom_layers] {option} must be a whole number of at least 0, got {value!r}. Write it "
-        f"in plain digits, e.g. {option} = 65536 (env AIRFLOW__XCOM_LAYERS__{option.upper()}=65536)."
+        f"in plain digits, e.g. {option} = 65536 "
+        f"(env AIRFLOW__XCOM_LAYERS__{option.upper()}=65536)."
     )
 
 
@@ -282,8 +283,8 @@ def test_a_non_integer_option_names_the_option_and_the_fix(layers, option, value
 
 def test_a_declared_key_written_past_the_backend_is_refused(layers):
     """The triggerer stores TriggerEvent xcoms with XComModel.set: no layer runs on them."""
-    from airflow.sdk import DAG
     from airflow.providers.standard.operators.empty import EmptyOperator
+    from airflow.sdk import DAG
     from xcom_backends.contracts import XComContract, register_contracts
 
     layers("contracts")

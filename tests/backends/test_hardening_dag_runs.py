@@ -21,7 +21,7 @@ from tests.storage_servers import connection_env_name
 
 RUN = "manual__2026-01-01T00:00:00+00:00"
 
-FORGING_DAG = '''
+FORGING_DAG = """
 import hashlib, json, os
 from datetime import timedelta
 from airflow.sdk import dag, get_current_context, task
@@ -53,7 +53,7 @@ def forged_reference_probe():
     forge() >> read_payroll()
 
 forged_reference_probe()
-'''
+"""
 
 
 def victim_in(root) -> tuple[object, bytes]:
@@ -80,13 +80,17 @@ def test_a_forged_reference_through_a_retried_run_reads_and_deletes_nothing(
     victim, data = victim_in(root)
     (tmp_path / "dags").mkdir()
     (tmp_path / "dags" / "forged_reference_probe.py").write_text(FORGING_DAG)
-    env = environment_without_airflow() | connection | {
-        "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
-        "AIRFLOW__XCOM_LAYERS__LAYERS": "object_storage",
-        "AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH": str(root / "xcom"),
-        "FORGED_VICTIM_URI": str(victim),
-        "FORGED_VICTIM_BYTES": data.decode(),
-    }
+    env = (
+        environment_without_airflow()
+        | connection
+        | {
+            "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
+            "AIRFLOW__XCOM_LAYERS__LAYERS": "object_storage",
+            "AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH": str(root / "xcom"),
+            "FORGED_VICTIM_URI": str(victim),
+            "FORGED_VICTIM_BYTES": data.decode(),
+        }
+    )
     run = run_dag(tmp_path / "dags", "forged_reference_probe", env)
 
     assert run["task_states"] == {"forge": "success", "read_payroll": "failed"}
@@ -103,7 +107,7 @@ def test_a_forged_reference_through_a_retried_run_reads_and_deletes_nothing(
     assert not (root / "xcom").exists() or not [p for p in (root / "xcom").rglob("*")]
 
 
-CROSS_DAG_FILE = '''
+CROSS_DAG_FILE = """
 from airflow.sdk import dag, get_current_context, task
 from xcom_backends.contracts import XComContract, register_contracts
 
@@ -143,7 +147,7 @@ def marketing_report():
 
 finance_report()
 marketing_report()
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +180,7 @@ def test_a_task_with_a_readers_id_in_an_undeclared_dag_is_refused(cross_dag_runs
         )
 
 
-TRIGGER_DAG = '''
+TRIGGER_DAG = """
 from airflow.sdk import dag, task
 from xcom_backends.contracts import XComContract, register_contracts
 
@@ -196,7 +200,7 @@ def trigger_bypass_probe():
     wait_for_export() >> load_orders()
 
 register_contracts(trigger_bypass_probe(), MANIFEST)
-'''
+"""
 
 END_FROM_TRIGGER = """
 import json, sys, tempfile
@@ -255,7 +259,7 @@ def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(t
     )
 
 
-CENTRAL_KEY_DAG = '''
+CENTRAL_KEY_DAG = """
 from airflow.sdk import Variable, dag, task
 
 @dag(schedule=None)
@@ -271,7 +275,7 @@ def central_key_probe():
     admin_stores_the_key_centrally() >> tenant_b_task()
 
 central_key_probe()
-'''
+"""
 
 
 def test_a_private_key_stored_in_the_metadata_db_is_readable_by_every_task(tmp_path):
@@ -288,3 +292,46 @@ def test_the_contracts_page_quotes_the_other_dag_refusal_as_raised(cross_dag_run
     _, marketing = cross_dag_runs
     page = " ".join((REPO_ROOT / "docs" / "contracts.md").read_text().split())
     assert " ".join(marketing["errors"]["build_report"].split()) in page
+
+
+REST_API_VARIABLES = """
+import json, sys, tempfile
+from pathlib import Path
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/templates"]
+from tests.recipe_harness import configure_airflow_home
+configure_airflow_home(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
+from tests.recipe_harness import migrate_metadata_db
+migrate_metadata_db()
+from airflow.api_fastapi.app import create_app
+from airflow.models.variable import Variable
+from fastapi.testclient import TestClient
+
+shown = {}
+client = TestClient(create_app())  # the API server's own app; the UI reads the same endpoints
+for name, value in json.loads(sys.argv[2]).items():
+    Variable.set(name, value)
+    shown[name] = client.get(f"/api/v2/variables/{name}").json()["value"]
+print("RESULT " + json.dumps(shown))
+"""
+
+
+def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
+    import subprocess
+    import sys
+
+    from tests.backend_profiles import TEST_ENCRYPTION_KEYS
+    from tests.recipe_harness import REPO_ROOT
+
+    current, retired = TEST_ENCRYPTION_KEYS.split(",")
+    variables = {"xcom_encryption_secret": current, "xcom_encryption_keys": retired}
+    env = environment_without_airflow() | {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
+    done = subprocess.run(
+        [sys.executable, "-c", REST_API_VARIABLES, str(REPO_ROOT), json.dumps(variables)],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, done.stderr[-3000:]
+    assert json.loads(lines[-1][len("RESULT ") :]) == {
+        "xcom_encryption_secret": "***",  # the name the cookbook uses: masked
+        "xcom_encryption_keys": retired,  # the name it used before: shown in clear
+    }

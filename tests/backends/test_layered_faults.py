@@ -85,7 +85,9 @@ def test_size_guard_refuses_before_anything_is_stored(layers):
 
 def test_negative_size_limit_is_a_configuration_error(layers):
     layers("size_guard", max_bytes="-1")
-    with pytest.raises(XComLayerError, match=r"max_bytes must be a whole number of at least 0, got '-1'"):
+    with pytest.raises(
+        XComLayerError, match=r"max_bytes must be a whole number of at least 0, got '-1'"
+    ):
         store(1)
 
 

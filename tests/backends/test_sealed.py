@@ -174,8 +174,8 @@ def test_the_contracts_page_quotes_the_refusal_as_raised():
 
 @pytest.fixture
 def sealed_layer(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
-    from airflow.sdk import DAG
     from airflow.providers.standard.operators.empty import EmptyOperator
+    from airflow.sdk import DAG
     from xcom_backends.contracts import XComContract, register_contracts
     from xcom_backends.layers.sealed import SealedLayer
 
@@ -223,7 +223,13 @@ def test_a_sealed_value_moved_to_another_xcom_does_not_open(sealed_layer, moved)
 
 def test_a_version_1_envelope_is_refused_with_a_message(sealed_layer):
     layer = sealed_layer("x25519")
-    version_1 = {"__xcom_layer__": "sealed", "v": 1, "recipients": [], "nonce": "", "ciphertext": ""}
+    version_1 = {
+        "__xcom_layer__": "sealed",
+        "v": 1,
+        "recipients": [],
+        "nonce": "",
+        "ciphertext": "",
+    }
     with pytest.raises(XComContractError) as refused:
         layer.decode(version_1, probe_address())
     assert str(refused.value) == (

@@ -119,7 +119,7 @@ def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStor
 
 
 def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
-    """The bytes behind a reference to this XCom's own object, or an error that says what happened."""
+    """The bytes of this XCom's own object, or an error that says what happened to them."""
     path = own_object(reference, address, suffix)
     try:
         data = path.read_bytes()
