@@ -33,8 +33,6 @@ class BackendProfile:
     backend: str | None  # None: Airflow's default backend
     store: str | None = None  # "local", "s3", "gcs", "azure"
     options: dict[str, str] = field(default_factory=dict)  # env var -> value; {base} = store URL
-    # Recipes whose values this backend is known to change: dag_id -> why (reported as xfail).
-    known_differences: dict[str, str] = field(default_factory=dict)
     # What every stored row must look like: layer names of the outermost envelope, or "path".
     stored_as: frozenset[str] = frozenset()
 
@@ -79,20 +77,9 @@ PROFILES = {
         BackendProfile("official-s3", OFFICIAL, "s3", {
             "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH": "{base}/official",
             "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD": "0",
-        }, stored_as=frozenset({"path"}), known_differences={
-            "custom_types_unserializable_values": (
-                "common-io 1.11.0 stores float('nan') in the object instead of refusing it, and "
-                "reports bytes as 'Object of type bytes is not JSON serializable' "
-                "(pinned in tests/backends/test_official_backend.py)"
-            ),
-        }),
+        }, stored_as=frozenset({"path"})),
     ]
 }  # fmt: skip
-
-
-# Recipes that only show their lesson under one backend: dag_id -> profile. A session of any other
-# profile runs them in a fresh Airflow process configured with that profile.
-RECIPE_PROFILES = {"contracts_sealed_value": "sealed"}
 
 
 def selected_profile() -> BackendProfile:

@@ -11,15 +11,13 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.backend_profiles import PROFILES, RECIPE_PROFILES, local_store_url, selected_profile
+from tests.backend_profiles import PROFILES, local_store_url, selected_profile
 from tests.recipe_harness import (
     DAGS_FOLDER,
-    FIXED_LOGICAL_DATE,
     REPO_ROOT,
     RecipeRun,
     configure_airflow_home,
@@ -28,6 +26,7 @@ from tests.recipe_harness import (
     migrate_metadata_db,
     run_recipe,
 )
+from tests.recipe_specs import spec_of
 from tests.run_in_fresh_airflow import recipe_run, run_dag
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
@@ -67,16 +66,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
 
 
-# A consumer runs on a later day than its producer, as in production, so that run ids differ.
-LOGICAL_DATES = {"cross_dag_pull_by_run_id": datetime(2026, 1, 2, tzinfo=UTC)}
-
-# Recipes that read what another recipe's run left behind: those run first.
-RUN_FIRST = {
-    "cross_dag_pull_by_run_id": ["cross_dag_export_producer"],
-    "cross_dag_asset_consumer": ["cross_dag_asset_producer"],
-}
-
-
 class RecipeRunner:
     """Runs each recipe DAG at most once per session and hands out the cached ``RecipeRun``."""
 
@@ -91,18 +80,19 @@ class RecipeRunner:
         return sorted(d.dag_id for d in self.dagbag.dags.values() if Path(d.fileloc) == recipe_file)
 
     def runs_elsewhere(self, dag_id: str) -> bool:
-        """Whether the recipe needs another backend than this session's (RECIPE_PROFILES)."""
-        return RECIPE_PROFILES.get(dag_id, BACKEND.name) != BACKEND.name
+        """Whether the recipe needs another backend than this session's (its spec's profile)."""
+        return spec_of(dag_id).profile not in (None, BACKEND.name)
 
     def run(self, dag_id: str) -> RecipeRun:
-        if dag_id in BACKEND.known_differences:
-            pytest.xfail(f"{BACKEND.name} changes {dag_id}: {BACKEND.known_differences[dag_id]}")
+        spec = spec_of(dag_id)
+        if BACKEND.name in spec.known_differences:
+            pytest.xfail(f"{BACKEND.name} changes {dag_id}: {spec.known_differences[BACKEND.name]}")
         if dag_id not in self._runs and self.runs_elsewhere(dag_id):
-            profile = PROFILES[RECIPE_PROFILES[dag_id]]
+            profile = PROFILES[spec.profile]
             env = environment_without_airflow("COOKBOOK_") | profile.environment(None)
             self._runs[dag_id] = recipe_run(run_dag(DAGS_FOLDER, dag_id, env))
         if dag_id not in self._runs:
-            for prerequisite in RUN_FIRST.get(dag_id, []):
+            for prerequisite in spec.run_first:
                 self.run(prerequisite)
             dag = self.dagbag.get_dag(dag_id)
             if dag is None:
@@ -110,7 +100,7 @@ class RecipeRunner:
                     f"No recipe DAG {dag_id!r} under dags/. Known: {sorted(self.dagbag.dag_ids)}; "
                     f"import errors: {self.dagbag.import_errors}"
                 )
-            self._runs[dag_id] = run_recipe(dag, LOGICAL_DATES.get(dag_id, FIXED_LOGICAL_DATE))
+            self._runs[dag_id] = run_recipe(dag, spec.logical_date)
         return self._runs[dag_id]
 
 

@@ -269,7 +269,9 @@ def sizes_of_fresh_fields(stored: Any) -> Any:
 
     The table then stays the same from run to run; any other stored value is returned as it is.
     """
-    if not (isinstance(stored, dict) and stored.get("__xcom_layer__") == "sealed"):
+    from xcom_backends.base import envelope_of
+
+    if envelope_of(stored) != "sealed":
         return stored
 
     def sized(part: dict) -> dict:

@@ -7,53 +7,12 @@ import os
 import pytest
 
 from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, STORED_ROWS_FOLDER, stored_rows_markdown
+from tests.recipe_specs import spec_of
 
 # Files named `_*.py` are support modules (shared types), not recipes.
 RECIPE_FILES = sorted(
     str(p.relative_to(REPO_ROOT)) for p in DAGS_FOLDER.rglob("*.py") if not p.name.startswith("_")
 )
-
-# Recipes whose lesson is a failure list the state each of their task instances must end in.
-EXPECTED_TASK_STATES: dict[str, dict[str, str]] = {
-    "pulling_missing_key": {
-        "find_new_files": "success",
-        "pull_with_a_typo": "success",
-        "require_the_count": "failed",
-        "receive_missing_return_value": "success",
-    },
-    "mapping_max_map_length_exceeded": {
-        "list_customer_ids": "failed",
-        "email_customer": "upstream_failed",
-        "list_customer_id_ranges": "success",
-        "email_batch[0]": "success",
-        "email_batch[1]": "success",
-        "email_batch[2]": "success",
-    },
-    "custom_types_class_not_in_allow_list": {"request_quote": "success", "book_carrier": "failed"},
-    "custom_types_unserializable_values": {
-        "return_bytes": "failed",
-        "return_nan": "failed",
-        "return_ndarray": "failed",
-        "return_converted": "success",
-    },
-    "contracts_denied_pull": {
-        "export_orders": "success",
-        "load_orders": "success",
-        "notify_channel": "failed",
-    },
-    "contracts_size_refusal": {"find_new_orders": "failed", "load_orders": "upstream_failed"},
-    "control_flow_branch_on_value": {
-        "count_new_rows": "success",
-        "choose_path": "success",
-        "load_rows": "skipped",
-        "report_nothing_new": "success",
-    },
-    "control_flow_short_circuit": {
-        "count_new_files": "success",
-        "has_new_files": "success",
-        "ingest_files": "skipped",
-    },
-}
 
 
 def test_recipes_parse_without_import_errors_or_warnings(recipes):
@@ -67,7 +26,7 @@ def test_recipe_runs_to_its_expected_outcome(recipes, recipe_file):
     assert len(dag_ids) == 1, f"{recipe_file} must define exactly one DAG, found {dag_ids}"
     run = recipes.run(dag_ids[0])
 
-    expected = EXPECTED_TASK_STATES.get(run.dag_id)
+    expected = spec_of(run.dag_id).task_states
     if expected is None:
         assert run.state == "success", run.task_states
         assert set(run.task_states.values()) == {"success"}, run.task_states

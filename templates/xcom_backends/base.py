@@ -88,6 +88,8 @@ class Layer(Protocol):
     object_suffix: str | None
     """The suffix of the object a layer writes outside the row for an XCom (None: it writes none).
     The backend's purge and the sweeper use it to find that object from the XCom's address."""
+    options: tuple[str, ...]
+    """The ``[xcom_layers]`` options the layer reads when it is built."""
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         """Return the JSON-compatible payload to hand to the next layer (or to store)."""

@@ -75,15 +75,27 @@ _SERIALIZED: ContextVar[XComAddress | None] = ContextVar("serialized_xcom", defa
 ADDRESS_FIELDS = ("dag_id", "run_id", "task_id", "map_index", "key")
 
 
+_BUILT: dict[tuple, list] = {}  # the layers built for each configuration seen by this process
+OPTIONS = ("layers", *dict.fromkeys(o for layer in LAYER_ORDER.values() for o in layer.options))
+
+
 def enabled_layers() -> list:
-    """The layers named in ``[xcom_layers] layers``, in the documented order."""
-    names = [n.strip() for n in (option("layers", "") or "").split(",") if n.strip()]
-    unknown = sorted(set(names) - set(LAYER_ORDER))
-    if unknown:
-        raise XComLayerError(
-            f"[{SECTION}] layers names unknown layers {unknown}; choose from {list(LAYER_ORDER)}."
-        )
-    return [LAYER_ORDER[name]() for name in LAYER_ORDER if name in names]
+    """The layers named in ``[xcom_layers] layers``, in the documented order.
+
+    They are built once per configuration in a process (Airflow runs each task try in a process of
+    its own), so a keys Variable is read once per task try, not on every XCom.
+    """
+    configuration = tuple(option(name) for name in OPTIONS)
+    if configuration not in _BUILT:
+        names = [n.strip() for n in (configuration[0] or "").split(",") if n.strip()]
+        unknown = sorted(set(names) - set(LAYER_ORDER))
+        if unknown:
+            raise XComLayerError(
+                f"[{SECTION}] layers names unknown layers {unknown}; choose from "
+                f"{list(LAYER_ORDER)}."
+            )
+        _BUILT[configuration] = [LAYER_ORDER[name]() for name in LAYER_ORDER if name in names]
+    return _BUILT[configuration]
 
 
 class _StoredValue:

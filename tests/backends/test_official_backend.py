@@ -11,12 +11,12 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from tests.backend_profiles import local_store_url
-from tests.conftest import AIRFLOW_HOME
 
 ADDRESS = {"dag_id": "exports", "run_id": "r1", "task_id": "export_orders", "map_index": -1}
 
@@ -28,7 +28,7 @@ def official(request, storage_servers, monkeypatch, recipes):
     from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend
 
     if request.param == "local":
-        base = local_store_url(AIRFLOW_HOME)
+        base = local_store_url(Path(os.environ["AIRFLOW_HOME"]))
     else:
         base = storage_servers.get(request.param).base_url
     monkeypatch.setenv("AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH", f"{base}/official-pitfalls")

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import BACKEND
+from tests.backend_profiles import selected_profile
+
+BACKEND = selected_profile()
 
 pytestmark = pytest.mark.skipif(
     "object_storage" not in BACKEND.stored_as,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from xcom_backends.base import envelope_of
 
 MANIFEST = {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000}
 
@@ -54,10 +55,10 @@ def test_a_mapped_producer_pushes_one_checked_row_per_map_index(recipes):
 
 
 def test_a_sealed_value_is_ciphertext_in_the_db_and_plain_for_its_reader(recipes):
-    run = recipes.run("contracts_sealed_value")  # under the `sealed` profile (RECIPE_PROFILES)
+    run = recipes.run("contracts_sealed_value")  # under the `sealed` profile (its RecipeSpec)
 
     stored = run.row("export_orders", "orders_manifest_v1").stored
-    assert stored["__xcom_layer__"] == "sealed"
+    assert envelope_of(stored) == "sealed"
     assert [r["key_id"] for r in stored["recipients"]] == ["orders_team"]
     assert "1834" not in json.dumps(stored) and "orders-team" not in json.dumps(stored)
     # Read back in the run's process, which holds the orders_team private key:

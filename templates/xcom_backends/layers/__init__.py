@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .compression import GzipLayer
+from .compression import CompressionLayer
 from .contracts import ContractsLayer
 from .dataframe_parquet import DataFrameParquetLayer
-from .encryption import AesGcmLayer
+from .encryption import EncryptionLayer
 from .object_storage import ObjectStorageLayer
 from .sealed import SealedLayer
 from .size_guard import SizeGuardLayer
@@ -15,7 +15,7 @@ LAYER_ORDER = {
     ContractsLayer.name: ContractsLayer,
     SealedLayer.name: SealedLayer,
     SizeGuardLayer.name: SizeGuardLayer,
-    GzipLayer.name: GzipLayer,
-    AesGcmLayer.name: AesGcmLayer,
+    CompressionLayer.name: CompressionLayer,
+    EncryptionLayer.name: EncryptionLayer,
     ObjectStorageLayer.name: ObjectStorageLayer,
 }

@@ -17,9 +17,10 @@ from typing import Any
 from ..base import MARKER, XComAddress, int_option, json_size
 
 
-class GzipLayer:
+class CompressionLayer:
     name = "compression"
     object_suffix = None
+    options = ("compression_min_bytes",)
 
     def __init__(self) -> None:
         self.min_bytes = int_option("compression_min_bytes", 1024)

@@ -22,6 +22,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from airflow.sdk import BaseXCom
+from airflow.sdk.bases.skipmixin import XCOM_SKIPMIXIN_KEY
+
 from ..base import MARKER, XComAddress, json_size, option
 from ..contracts import (
     XComContractError,
@@ -39,7 +42,7 @@ from ..contracts import (
 
 log = logging.getLogger(__name__)
 UNDECLARED_MODES = ("reject", "warn", "allow")
-AIRFLOW_KEYS = {"skipmixin_key"}  # written by Airflow itself (branch and short-circuit tasks)
+AIRFLOW_KEYS = {XCOM_SKIPMIXIN_KEY}  # written by Airflow itself (branch and short-circuit tasks)
 
 
 def reading_task() -> tuple[str, str] | None:
@@ -85,6 +88,7 @@ def json_type_matches(payload: Any, value_type: Any) -> bool:
 class ContractsLayer:
     name = "contracts"
     object_suffix = None
+    options = ("contracts_undeclared",)
 
     def __init__(self) -> None:
         self.undeclared = option("contracts_undeclared", "warn")
@@ -97,7 +101,7 @@ class ContractsLayer:
     def encode(self, payload: Any, address: XComAddress) -> Any:
         declared = contracts_for_key(address.dag_id, address.key)
         contract = contract_of(address.dag_id, address.key, address.task_id)
-        if declared and contract is None and address.key != "return_value":
+        if declared and contract is None and address.key != BaseXCom.XCOM_RETURN_KEY:
             raise wrong_producer(declared[0], address.task_id)
         if contract is None:
             if any(registered(address.dag_id)) and address.key not in AIRFLOW_KEYS:

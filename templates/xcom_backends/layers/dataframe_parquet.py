@@ -25,6 +25,7 @@ DATAFRAME_CLASS = "pandas.DataFrame"
 class DataFrameParquetLayer:
     name = "dataframe_parquet"
     object_suffix = ".parquet"
+    options = ("object_storage_path",)
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
         if not (isinstance(payload, dict) and payload.get("__classname__") == DATAFRAME_CLASS):

@@ -83,9 +83,10 @@ def associated_data(key_id: str, address: XComAddress) -> bytes:
     return address.associated_data(f"xcom-cookbook/encryption/v2/{key_id}")
 
 
-class AesGcmLayer:
+class EncryptionLayer:
     name = "encryption"
     object_suffix = None
+    options = ("encryption_keys", "encryption_keys_variable")
 
     def __init__(self) -> None:
         self.keys = configured_keys()

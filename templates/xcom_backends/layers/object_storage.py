@@ -157,6 +157,7 @@ def delete_objects_of(address: XComAddress, suffixes: list[str | None]) -> bool:
 class ObjectStorageLayer:
     name = "object_storage"
     object_suffix = ".json"
+    options = ("object_storage_path", "object_storage_threshold_bytes")
 
     def __init__(self) -> None:
         self.threshold = int_option("object_storage_threshold_bytes", 0)

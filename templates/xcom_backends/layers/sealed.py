@@ -94,6 +94,7 @@ def recipient_info(key_id: str, address: XComAddress) -> bytes:
 class SealedLayer:
     name = "sealed"
     object_suffix = None
+    options = ("sealed_kem",)
 
     def __init__(self) -> None:
         self.kem = (option("sealed_kem", "x25519") or "x25519").strip()

@@ -17,6 +17,7 @@ from ..base import XComAddress, XComLayerError, int_option, json_size
 class SizeGuardLayer:
     name = "size_guard"
     object_suffix = None
+    options = ("max_bytes",)
 
     def __init__(self) -> None:
         self.max_bytes = int_option("max_bytes", 65536)
