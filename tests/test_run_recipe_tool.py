@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 
 
@@ -22,6 +24,7 @@ def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.fresh_airflow
 def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
     result = run_tool("dags/basics/taskflow_return_value.py", airflow_home=tmp_path)
 

@@ -14,6 +14,8 @@ import pytest
 from tests.backend_profiles import LAYERED, OFFICIAL
 from tests.recipe_harness import REPO_ROOT, environment_without_airflow
 
+pytestmark = pytest.mark.fresh_airflow
+
 CONFIG_FORMS = {
     "layered": {
         "core": {"xcom_backend": LAYERED},

@@ -5,9 +5,13 @@ The probe DAG runs in a fresh Airflow process with LayeredXComBackend and `layer
 
 from __future__ import annotations
 
+import pytest
+
 from tests.backend_profiles import LAYERED
 from tests.recipe_harness import environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
+
+pytestmark = pytest.mark.fresh_airflow
 
 DAG_FILE = """
 from airflow.providers.standard.operators.bash import BashOperator

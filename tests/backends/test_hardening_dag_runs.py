@@ -19,6 +19,8 @@ from tests.recipe_harness import environment_without_airflow
 from tests.run_in_fresh_airflow import run_dag
 from tests.storage_servers import connection_env_name
 
+pytestmark = pytest.mark.fresh_airflow
+
 RUN = "manual__2026-01-01T00:00:00+00:00"
 
 FORGING_DAG = """

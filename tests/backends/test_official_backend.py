@@ -111,6 +111,7 @@ print(stored)
 
 
 @pytest.mark.parametrize("official", ["gcs"], indirect=True)
+@pytest.mark.fresh_airflow
 def test_pitfall_compressed_gcs_push_is_lost_when_the_worker_exits(official):
     """A pushing task's process writes one compressed object on GCS, then exits: nothing lands.
 

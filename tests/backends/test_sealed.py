@@ -92,6 +92,7 @@ def sealed_run(tmp_path_factory):
     return run, stored, {tenant: private for tenant, (_, private) in keys.items()}
 
 
+@pytest.mark.fresh_airflow
 def test_the_stored_row_holds_only_ciphertext(sealed_run):
     run, stored, _ = sealed_run
     assert stored["__xcom_layer__"] == "sealed"
@@ -101,11 +102,13 @@ def test_the_stored_row_holds_only_ciphertext(sealed_run):
     assert "holds none of their private keys" in run["errors"]["load_orders"]
 
 
+@pytest.mark.fresh_airflow
 def test_the_readers_process_opens_it(sealed_run):
     _, stored, private = sealed_run
     assert json.loads(open_in_process(stored, {"tenant_a": private["tenant_a"]})) == SECRET_MANIFEST
 
 
+@pytest.mark.fresh_airflow
 def test_a_non_readers_process_gets_nothing_from_the_raw_row(sealed_run):
     _, stored, private = sealed_run
     assert open_in_process(stored, {"tenant_b": private["tenant_b"]}) == (
@@ -117,6 +120,7 @@ def test_a_non_readers_process_gets_nothing_from_the_raw_row(sealed_run):
     )
 
 
+@pytest.mark.fresh_airflow
 def test_a_tampered_row_is_rejected(sealed_run):
     _, stored, private = sealed_run
     sealed = bytearray(base64.b64decode(stored["ciphertext"]))
@@ -129,6 +133,7 @@ def test_a_tampered_row_is_rejected(sealed_run):
     )
 
 
+@pytest.mark.fresh_airflow
 def test_the_wrong_private_key_under_the_right_id_is_rejected(sealed_run):
     _, stored, private = sealed_run
     result = open_in_process(stored, {"tenant_a": private["tenant_b"]})
@@ -143,6 +148,7 @@ NOT_SEALED = (
 )
 
 
+@pytest.mark.fresh_airflow
 def test_a_sealed_contract_is_never_stored_in_plain_text_by_a_backend_that_cannot_seal():
     # The recipe as a user copies it into a project still on Airflow's default backend.
     run = run_dag(DAGS_FOLDER, "contracts_sealed_value", environment_without_airflow("COOKBOOK_"))

@@ -54,6 +54,7 @@ def test_a_mapped_producer_pushes_one_checked_row_per_map_index(recipes):
     assert run.value("total_orders") == 555  # the reader received all three, in map-index order
 
 
+@pytest.mark.fresh_airflow
 def test_a_sealed_value_is_ciphertext_in_the_db_and_plain_for_its_reader(recipes):
     run = recipes.run("contracts_sealed_value")  # under the `sealed` profile (its RecipeSpec)
 
