@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT
 
@@ -75,10 +76,20 @@ def test_every_recipe_shows_its_stored_rows(recipes):
     assert missing == [], "recipes whose page does not include docs/stored_rows/<dag_id>.md"
 
 
-def test_every_recipe_has_its_own_test(recipes):
-    test_sources = "\n".join(p.read_text() for p in (REPO_ROOT / "tests" / "recipes").glob("*.py"))
-    untested = [d for d in recipes.dagbag.dag_ids if f'recipes.run("{d}")' not in test_sources]
-    assert untested == [], "recipes with no test under tests/recipes/ asserting their values"
+def test_every_chapter_has_its_test_module_and_every_recipe_a_test_there(recipes):
+    """dags/<chapter>/<recipe>.py is tested in tests/recipes/test_<chapter>.py, which runs it."""
+    untested = []
+    for dag in recipes.dagbag.dags.values():
+        recipe = Path(dag.fileloc).relative_to(DAGS_FOLDER)
+        chapter_tests = REPO_ROOT / "tests" / "recipes" / f"test_{recipe.parts[0]}.py"
+        if not chapter_tests.is_file() or f'"{dag.dag_id}"' not in chapter_tests.read_text():
+            untested.append(
+                f"{recipe} (dag {dag.dag_id}) -> {chapter_tests.relative_to(REPO_ROOT)}"
+            )
+    assert untested == [], "recipes without a test in their chapter's test module"
+    modules = {p.stem for p in (REPO_ROOT / "tests" / "recipes").glob("test_*.py")}
+    chapters = {f"test_{p.name}" for p in DAGS_FOLDER.iterdir() if p.is_dir()}
+    assert modules == chapters, "one test module per chapter, named after its dags/ folder"
 
 
 def test_site_builds_in_strict_mode(tmp_path):

@@ -1,4 +1,4 @@
-"""Custom types, lifecycle and Airflow 3 behaviour-change chapters."""
+"""Custom types chapter: what each recipe promises, read back through the backend."""
 
 from __future__ import annotations
 
@@ -74,44 +74,6 @@ def test_bytes_nan_and_ndarray_fail_on_push_and_store_nothing(recipes):
     assert "<class 'numpy.ndarray'>. Give it a `serialize()` method" in run.errors["return_ndarray"]
     assert {x.task_id for x in run.xcoms} == {"return_converted"}
     assert run.value("return_converted") == {"image_size": 4, "score": None, "values": [1, 2]}
-
-
-def test_retry_clears_what_the_failed_try_pushed(recipes):
-    run = recipes.run("lifecycle_retry_clears_old_xcoms")
-
-    assert run.errors == {
-        "export_orders": "ConnectionError: object store timed out after writing part 1; retrying"
-    }
-    assert run.task_states["export_orders"] == "success"
-    assert run.keys("export_orders") == ["export_path_v1"]  # partial_export_path_v1 is gone
-
-
-def test_dag_result_flags_the_returned_tasks_row(recipes):
-    run = recipes.run("lifecycle_dag_result")
-
-    flagged = [(x.task_id, x.key, x.value) for x in run.xcoms if x.dag_result]
-    assert flagged == [("format_answer", "return_value", {"active_customers": 1834})]
-
-
-def test_pull_without_task_ids_reads_only_the_current_task(recipes):
-    run = recipes.run("upgrading_pull_without_task_ids")
-
-    assert run.value("resume_from_checkpoint") == {
-        "no_task_ids_before_own_push": None,  # Airflow 2 would have found the upstream's value
-        "no_task_ids_after_own_push": "from this task",
-        "named_producer": "from upstream",
-    }
-
-
-def test_default_is_ignored_without_map_indexes(recipes):
-    run = recipes.run("upgrading_default_needs_map_indexes")
-
-    # Pins apache/airflow#64295: when `default_only` becomes 0, update the recipe and its page.
-    assert run.value("read_error_count") == {
-        "default_only": None,
-        "default_with_map_indexes": 0,
-        "fallback_in_code": 0,
-    }
 
 
 def test_stored_forms_of_custom_types(recipes, stored_form):

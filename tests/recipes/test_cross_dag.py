@@ -1,0 +1,28 @@
+"""Between DAGs chapter: what each recipe promises, read back through the backend."""
+
+from __future__ import annotations
+
+MANIFEST = {"prefix": "exports/2026-01-01/", "file_count": 3}
+
+
+def test_producer_publishes_its_manifest_under_a_named_key(recipes):
+    run = recipes.run("cross_dag_export_producer")
+
+    assert run.keys("publish_manifest") == ["export_manifest_v1"]
+    assert run.value("publish_manifest", "export_manifest_v1") == MANIFEST
+
+
+def test_cross_dag_pull_works_by_run_id_and_include_prior_dates_returns_none(recipes):
+    run = recipes.run("cross_dag_pull_by_run_id")
+
+    assert run.run_id != recipes.run("cross_dag_export_producer").run_id
+    # Pins apache/airflow#70173: when this fails, Airflow fixed it; update the recipe and page.
+    assert run.value("read_manifest") == {"by_run_id": MANIFEST, "by_prior_dates": None}
+
+
+def test_asset_event_metadata_reaches_the_consumer_without_any_xcom(recipes):
+    producer = recipes.run("cross_dag_asset_producer")
+    consumer = recipes.run("cross_dag_asset_consumer")
+
+    assert producer.xcoms == []
+    assert consumer.value("read_export_metadata") == {"partition": "2026-01-01", "row_count": 1000}
