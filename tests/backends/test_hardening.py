@@ -39,16 +39,6 @@ def load(stored, key=KEY, **address):
     return LayeredXComBackend.deserialize_value(row(stored, key, **address))
 
 
-@pytest.fixture
-def layers(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
-    def enable(names: str, **options: str) -> None:
-        monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__LAYERS", names)
-        for name, value in options.items():
-            monkeypatch.setenv(f"AIRFLOW__XCOM_LAYERS__{name.upper()}", value)
-
-    return enable
-
-
 @pytest.fixture(params=["local", "s3"])
 def store_root(request, storage_servers, tmp_path):
     """The root of a store: a local folder or a bucket on a real S3 server."""

@@ -35,16 +35,6 @@ def load(stored, key="orders_summary_v1", task_id="export_orders", **address):
 
 
 @pytest.fixture
-def layers(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
-    def enable(names: str, **options: str) -> None:
-        monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__LAYERS", names)
-        for name, value in options.items():
-            monkeypatch.setenv(f"AIRFLOW__XCOM_LAYERS__{name.upper()}", value)
-
-    return enable
-
-
-@pytest.fixture
 def s3(storage_servers, layers):
     server = storage_servers.get("s3")
     layers("object_storage", object_storage_path=f"{server.base_url}/faults")
