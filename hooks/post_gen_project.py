@@ -2,7 +2,8 @@
 
 The backend package comes from the cookbook's templates/xcom_backends/, the key-name checker from
 templates/xcom_lint/, the local storage servers for tests from its tests/storage_servers.py, and the
-example recipes from its dags/basics/.
+example recipes from its dags/basics/ (the ones listed below: the anti-pattern recipe, which stores
+a token in plain text to show why not to, stays out of a new project).
 """
 
 import shutil
@@ -13,6 +14,13 @@ XCOM_BACKEND = {{ cookiecutter.xcom_backend | jsonify }}
 INCLUDE_EXAMPLES = {{ cookiecutter.include_example_recipes | jsonify }} == "yes"
 NAMING_CHECKER = {{ cookiecutter.naming_checker | jsonify }} == "yes"
 PROJECT = Path.cwd()
+EXAMPLE_RECIPES = [
+    "classic_push_pull.py",
+    "explicit_keys.py",
+    "reference_not_data.py",
+    "secret_by_reference.py",
+    "taskflow_return_value.py",
+]
 STORE = {"object_storage_s3": "s3", "encrypted_object_storage_s3": "s3",
          "object_storage_gcs": "gcs", "object_storage_azure": "azure"}.get(XCOM_BACKEND)  # fmt: skip
 
@@ -33,5 +41,5 @@ else:
 if INCLUDE_EXAMPLES:
     examples = PROJECT / "dags" / "examples"
     examples.mkdir(parents=True)
-    for recipe in sorted((COOKBOOK / "dags" / "basics").glob("*.py")):
-        shutil.copy2(recipe, examples / recipe.name)
+    for recipe in EXAMPLE_RECIPES:
+        shutil.copy2(COOKBOOK / "dags" / "basics" / recipe, examples / recipe)
