@@ -20,12 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.recipe_harness import (
-    configure_airflow_home,
-    load_recipes,
-    migrate_metadata_db,
-    run_recipe,
-)
+from tests.harness.environment import configure_airflow_home, migrate_metadata_db
+from tests.harness.running import load_recipes, run_recipe
 
 STARTUP_TARGET_S = 20.0
 MEDIAN_RECIPE_TARGET_S = 0.5

@@ -56,7 +56,7 @@ BACKENDS = {
 
 
 def measure_in_this_process(backend: str) -> dict[int, float]:
-    from tests.recipe_harness import configure_airflow_home
+    from tests.harness.environment import configure_airflow_home
 
     home = Path(tempfile.mkdtemp(prefix="xcom-size-"))
     dags = home / "dags"
@@ -65,7 +65,8 @@ def measure_in_this_process(backend: str) -> dict[int, float]:
     configure_airflow_home(home, dags)
     os.environ.update({k: v.format(home=home) for k, v in BACKENDS[backend].items()})
     sys.path.insert(0, str(REPO_ROOT / "templates"))
-    from tests.recipe_harness import load_recipes, migrate_metadata_db
+    from tests.harness.environment import migrate_metadata_db
+    from tests.harness.running import load_recipes
 
     migrate_metadata_db()
     dag = load_recipes(dags).dags["xcom_size_benchmark"]

@@ -1,7 +1,7 @@
 """Bring in the cookbook's own modules (one source, never copies kept by hand), drop unused files.
 
 The backend package comes from the cookbook's templates/xcom_backends/, the key-name checker from
-templates/xcom_lint/, the local storage servers for tests from its tests/storage_servers.py, and the
+templates/xcom_lint/, the local storage servers for tests from its tests/harness/storage_servers.py, and the
 example recipes from its dags/basics/ (the ones listed below: the anti-pattern recipe, which stores
 a token in plain text to show why not to, stays out of a new project).
 """
@@ -29,7 +29,8 @@ if XCOM_BACKEND != "metadata_db":
     shutil.copytree(COOKBOOK / "templates" / "xcom_backends", PROJECT / "plugins" / "xcom_backends",
                     ignore=ignore)  # fmt: skip
 if STORE:
-    shutil.copy2(COOKBOOK / "tests" / "storage_servers.py", PROJECT / "tests" / "storage_servers.py")
+    servers = COOKBOOK / "tests" / "harness" / "storage_servers.py"
+    shutil.copy2(servers, PROJECT / "tests" / "storage_servers.py")
 if STORE == "azure":
     for npm_file in ("package.json", "package-lock.json"):
         shutil.copy2(COOKBOOK / npm_file, PROJECT / npm_file)

@@ -15,25 +15,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.backend_profiles import PROFILES, local_store_url, selected_profile
-from tests.recipe_harness import (
+from tests.harness.backend_profiles import PROFILES, local_store_url, selected_profile
+from tests.harness.environment import (
     DAGS_FOLDER,
     REPO_ROOT,
-    RecipeRun,
     configure_airflow_home,
     environment_without_airflow,
-    load_recipes,
     migrate_metadata_db,
-    run_recipe,
 )
-from tests.recipe_specs import spec_of
-from tests.run_in_fresh_airflow import recipe_run, run_dag
+from tests.harness.fresh_process import recipe_run, run_dag
+from tests.harness.recipe_specs import spec_of
+from tests.harness.running import RecipeRun, load_recipes, run_recipe
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
 # The backend templates import as `xcom_backends.<module>`, as they would from a user's plugins/.
 sys.path.insert(0, str(REPO_ROOT / "templates"))
-# COOKBOOK_XCOM_BACKEND picks the XCom backend of the whole session (tests/backend_profiles.py).
+# COOKBOOK_XCOM_BACKEND picks the XCom backend of the whole session (harness/backend_profiles.py).
 BACKEND = selected_profile()
 if BACKEND.backend:
     os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = BACKEND.backend
@@ -71,7 +69,6 @@ class RecipeRunner:
 
     def __init__(self, store_url: str | None) -> None:
         os.environ.update(BACKEND.environment(store_url))
-        migrate_metadata_db()
         self.dagbag = load_recipes()
         self._runs: dict[str, RecipeRun] = {}
 
@@ -111,7 +108,7 @@ class StorageServers:
         self.running: dict = {}
 
     def get(self, store: str):
-        from tests.storage_servers import ServerUnavailable, start_server
+        from tests.harness.storage_servers import ServerUnavailable, start_server
 
         if store not in self.running:
             try:
@@ -135,7 +132,13 @@ def storage_servers() -> Iterator[StorageServers]:
 
 
 @pytest.fixture(scope="session")
-def recipes(storage_servers) -> Iterator[RecipeRunner]:
+def airflow_db() -> None:
+    """Airflow is configured for the session and its metadata DB migrated; no recipe is parsed."""
+    migrate_metadata_db()
+
+
+@pytest.fixture(scope="session")
+def recipes(storage_servers, airflow_db) -> Iterator[RecipeRunner]:
     if BACKEND.store == "local":
         store_url = local_store_url(AIRFLOW_HOME)
     elif BACKEND.store:

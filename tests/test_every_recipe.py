@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, STORED_ROWS_FOLDER, stored_rows_markdown
-from tests.recipe_specs import spec_of
+from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
+from tests.harness.recipe_specs import spec_of
+from tests.harness.stored_rows import STORED_ROWS_FOLDER, stored_rows_markdown
 
 # Files named `_*.py` are support modules (shared types), not recipes.
 RECIPE_FILES = sorted(

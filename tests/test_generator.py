@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.recipe_harness import REPO_ROOT, environment_without_airflow
+from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 BACKENDS = [
     "metadata_db",

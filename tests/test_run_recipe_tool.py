@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.recipe_harness import REPO_ROOT, environment_without_airflow
+from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 
 def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT
+from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
 
 DOCS = REPO_ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))

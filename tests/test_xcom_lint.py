@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from xcom_lint import lint_paths
 
-from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT
+from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "lint_fixtures"
 EXPECT = re.compile(r"# expect: ((?:XCL\d{3} ?)+)$")

@@ -19,12 +19,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.recipe_harness import (  # noqa: E402  (the path above makes `tests` importable)
+# The path above makes `tests` importable.
+from tests.harness.environment import (  # noqa: E402
     DAGS_FOLDER,
     configure_airflow_home,
     migrate_metadata_db,
-    read_run,
 )
+from tests.harness.running import read_run  # noqa: E402
 
 USAGE = "usage: ./dev recipe dags/<chapter>/<recipe>.py"
 

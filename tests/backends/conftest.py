@@ -6,7 +6,7 @@ import pytest
 
 
 @pytest.fixture
-def layers(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
+def layers(monkeypatch, airflow_db):
     """``layers("compression, encryption", compression_min_bytes="0", ...)``: set ``[xcom_layers]``
     for this test, as the workers' environment would."""
 

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from tests.backend_profiles import LAYERED, OFFICIAL
-from tests.recipe_harness import REPO_ROOT, environment_without_airflow
+from tests.harness.backend_profiles import LAYERED, OFFICIAL
+from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 pytestmark = pytest.mark.fresh_airflow
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend_profiles import LAYERED
-from tests.recipe_harness import environment_without_airflow
-from tests.run_in_fresh_airflow import run_dag
+from tests.harness.backend_profiles import LAYERED
+from tests.harness.environment import environment_without_airflow
+from tests.harness.fresh_process import run_dag
 
 pytestmark = pytest.mark.fresh_airflow
 

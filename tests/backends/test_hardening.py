@@ -18,7 +18,7 @@ from xcom_backends.base import MARKER, XComLayerError
 from xcom_backends.contracts import XComContractError
 from xcom_backends.layered import LayeredXComBackend
 
-from tests.backend_profiles import TEST_ENCRYPTION_KEYS
+from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 
 RUN = "manual__2026-01-01T00:00:00+00:00"
 HERE = {"dag_id": "exports", "run_id": RUN, "task_id": "export_orders", "map_index": -1}

@@ -14,10 +14,10 @@ import pytest
 from xcom_backends.base import XComAddress
 from xcom_backends.layers.object_storage import object_path
 
-from tests.backend_profiles import LAYERED
-from tests.recipe_harness import environment_without_airflow
-from tests.run_in_fresh_airflow import run_dag
-from tests.storage_servers import connection_env_name
+from tests.harness.backend_profiles import LAYERED
+from tests.harness.environment import environment_without_airflow
+from tests.harness.fresh_process import run_dag
+from tests.harness.storage_servers import connection_env_name
 
 pytestmark = pytest.mark.fresh_airflow
 
@@ -208,9 +208,10 @@ END_FROM_TRIGGER = """
 import json, sys, tempfile
 from pathlib import Path
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/templates"]
-from tests.recipe_harness import configure_airflow_home
+from tests.harness.environment import configure_airflow_home
 configure_airflow_home(Path(tempfile.mkdtemp()), Path(sys.argv[2]))
-from tests.recipe_harness import load_recipes, migrate_metadata_db, read_run, run_recipe
+from tests.harness.environment import migrate_metadata_db
+from tests.harness.running import load_recipes, read_run, run_recipe
 migrate_metadata_db()
 run = run_recipe(load_recipes(Path(sys.argv[2])).dags["trigger_bypass_probe"])
 
@@ -235,7 +236,7 @@ def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(t
     import subprocess
     import sys
 
-    from tests.recipe_harness import REPO_ROOT
+    from tests.harness.environment import REPO_ROOT
 
     (tmp_path / "trigger_bypass_probe.py").write_text(TRIGGER_DAG)
     env = environment_without_airflow() | {
@@ -289,7 +290,7 @@ def test_a_private_key_stored_in_the_metadata_db_is_readable_by_every_task(tmp_p
 
 
 def test_the_contracts_page_quotes_the_other_dag_refusal_as_raised(cross_dag_runs):
-    from tests.recipe_harness import REPO_ROOT
+    from tests.harness.environment import REPO_ROOT
 
     _, marketing = cross_dag_runs
     page = " ".join((REPO_ROOT / "docs" / "contracts.md").read_text().split())
@@ -300,9 +301,9 @@ REST_API_VARIABLES = """
 import json, sys, tempfile
 from pathlib import Path
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/templates"]
-from tests.recipe_harness import configure_airflow_home
+from tests.harness.environment import configure_airflow_home
 configure_airflow_home(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
-from tests.recipe_harness import migrate_metadata_db
+from tests.harness.environment import migrate_metadata_db
 migrate_metadata_db()
 from airflow.api_fastapi.app import create_app
 from airflow.models.variable import Variable
@@ -321,8 +322,8 @@ def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
     import subprocess
     import sys
 
-    from tests.backend_profiles import TEST_ENCRYPTION_KEYS
-    from tests.recipe_harness import REPO_ROOT
+    from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
+    from tests.harness.environment import REPO_ROOT
 
     current, retired = TEST_ENCRYPTION_KEYS.split(",")
     variables = {"xcom_encryption_secret": current, "xcom_encryption_keys": retired}

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from xcom_backends.layered import LayeredXComBackend, XComLayerError
 
-from tests.backend_profiles import TEST_ENCRYPTION_KEYS
+from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 
 ADDRESS = {"dag_id": "exports", "run_id": "manual__2026-01-01T00:00:00+00:00", "map_index": -1}
 
@@ -161,7 +161,7 @@ def test_truncated_object_fails_its_checksum(s3):
 
 
 def test_server_down_mid_push_records_nothing_and_a_retry_works(s3):
-    from tests.storage_servers import create_bucket
+    from tests.harness.storage_servers import create_bucket
 
     s3.stop()
     try:

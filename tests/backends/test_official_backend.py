@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.backend_profiles import local_store_url
+from tests.harness.backend_profiles import local_store_url
 
 ADDRESS = {"dag_id": "exports", "run_id": "r1", "task_id": "export_orders", "map_index": -1}
 

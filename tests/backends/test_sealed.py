@@ -16,9 +16,9 @@ import pytest
 from xcom_backends.contracts import XComContractError
 from xcom_backends.layers.sealed import new_key_pair
 
-from tests.backend_profiles import LAYERED
-from tests.recipe_harness import DAGS_FOLDER, REPO_ROOT, environment_without_airflow
-from tests.run_in_fresh_airflow import run_dag
+from tests.harness.backend_profiles import LAYERED
+from tests.harness.environment import DAGS_FOLDER, REPO_ROOT, environment_without_airflow
+from tests.harness.fresh_process import run_dag
 
 MANIFEST_XCOM = (
     "XCom 'tenant_manifest_v1' of task export_orders (DAG sealed_probe, run "
@@ -179,7 +179,7 @@ def test_the_contracts_page_quotes_the_refusal_as_raised():
 
 
 @pytest.fixture
-def sealed_layer(monkeypatch, recipes):  # `recipes`: Airflow configured for the session
+def sealed_layer(monkeypatch, airflow_db):
     from airflow.providers.standard.operators.empty import EmptyOperator
     from airflow.sdk import DAG
     from xcom_backends.contracts import XComContract, register_contracts
@@ -245,7 +245,7 @@ def test_a_version_1_envelope_is_refused_with_a_message(sealed_layer):
     )
 
 
-def test_an_unknown_kem_names_the_choices(monkeypatch, recipes):
+def test_an_unknown_kem_names_the_choices(monkeypatch, airflow_db):
     from xcom_backends.layers.sealed import SealedLayer
 
     monkeypatch.setenv("AIRFLOW__XCOM_LAYERS__SEALED_KEM", "kyber")

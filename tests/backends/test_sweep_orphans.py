@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.backend_profiles import selected_profile
+from tests.harness.backend_profiles import selected_profile
 
 BACKEND = selected_profile()
 

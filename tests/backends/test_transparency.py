@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from xcom_backends.base import MARKER
 
-from tests.backend_profiles import PROFILES, selected_profile
-from tests.recipe_specs import spec_of
+from tests.harness.backend_profiles import PROFILES, selected_profile
+from tests.harness.recipe_specs import spec_of
 
 BACKEND = selected_profile()
 

@@ -6,7 +6,7 @@ import json
 
 from airflow.sdk import ObjectStoragePath
 
-from tests.recipe_harness import DEMO_WAREHOUSE_CONNECTION
+from tests.harness.environment import DEMO_WAREHOUSE_CONNECTION
 
 
 def test_classic_push_pull_consumer_receives_both_keys(recipes):

@@ -106,7 +106,7 @@ register_contracts(dag, {contracts})
     ],
 )
 def test_malformed_contracts_fail_when_the_file_is_parsed(recipes, tmp_path, contracts, message):
-    from tests.recipe_harness import load_recipes
+    from tests.harness.running import load_recipes
 
     (tmp_path / "malformed_contracts.py").write_text(BAD_DAG.format(contracts=contracts))
     errors = load_recipes(tmp_path).import_errors

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from tests.recipe_harness import UnreadableValue
+from tests.harness.running import UnreadableValue
 
 
 def test_dataclass_is_stored_as_fields_and_rebuilt(recipes):

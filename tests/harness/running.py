@@ -1,13 +1,5 @@
 """Run recipe DAGs for real, in this process, and read back what they stored.
 
-The harness is shared by the pytest session (``tests/conftest.py``) and the speed benchmark
-(``benchmarks/recipe_speed.py``). Use it in this order:
-
-1. ``configure_airflow_home(path)`` before anything imports ``airflow`` (Airflow reads its
-   configuration once, at import time);
-2. ``migrate_metadata_db()`` once per ``AIRFLOW_HOME``;
-3. ``load_recipes()`` once, then ``run_recipe(dag)`` for each recipe.
-
 ``run_recipe`` calls ``dag.test()`` with a fixed logical date, so run ids are stable, and returns a
 ``RecipeRun``: the task states plus every XCom row of the run, both as the metadata DB holds it and
 deserialized through the configured XCom backend (what a downstream task would receive).
@@ -15,80 +7,16 @@ deserialized through the configured XCom backend (what a downstream task would r
 
 from __future__ import annotations
 
-import base64
-import html
-import json
-import os
-import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tests.harness.environment import DAGS_FOLDER, FIXED_LOGICAL_DATE
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
     from airflow.sdk import DAG
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DAGS_FOLDER = REPO_ROOT / "dags"
-
-# Every recipe run uses this logical date, so its run id is always
-# "manual__2026-01-01T00:00:00+00:00" and the rows shown on the site are reproducible.
-FIXED_LOGICAL_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-
-# The connection the "secrets" recipes use. The password is a stand-in for a real API token.
-DEMO_WAREHOUSE_CONNECTION = {
-    "conn_type": "http",
-    "host": "warehouse.example.com",
-    "password": "demo-token-not-a-real-secret",
-}
-
-
-def airflow_environment(home: Path, dags_folder: Path = DAGS_FOLDER) -> dict[str, str]:
-    """The environment variables of a throwaway Airflow: SQLite metadata DB, no examples."""
-    return {
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-        # The custom-types recipes' classes; CarrierQuote is left off on purpose.
-        "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES": (
-            "airflow.* custom_types._shipping_models.Shipment custom_types._shipping_models.Invoice"
-        ),
-        # Demo configuration some recipes read at run time (never at parse time).
-        "AIRFLOW_CONN_WAREHOUSE_API": json.dumps(DEMO_WAREHOUSE_CONNECTION),
-        "AIRFLOW_VAR_COOKBOOK_DATA_ROOT": f"file://{home / 'data'}",
-    }
-
-
-def configure_airflow_home(home: Path, dags_folder: Path = DAGS_FOLDER) -> None:
-    """Point this process at a throwaway Airflow home. Must run before ``import airflow``."""
-    if "airflow" in sys.modules:
-        raise RuntimeError(
-            "configure_airflow_home() must run before airflow is imported: Airflow reads its "
-            "configuration once, at import time. Call it at the top of conftest.py or your script."
-        )
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ.update(airflow_environment(home, dags_folder))
-
-
-def environment_without_airflow(*also_drop: str) -> dict[str, str]:
-    """This process's environment minus every ``AIRFLOW*`` variable (and ``also_drop`` prefixes).
-
-    For subprocesses that must configure their own Airflow: nothing of the test session's
-    throwaway home, backend or connections leaks into them.
-    """
-    drop = ("AIRFLOW", *also_drop)
-    return {name: value for name, value in os.environ.items() if not name.startswith(drop)}
-
-
-def migrate_metadata_db() -> None:
-    """Create the metadata DB schema (what ``airflow db migrate`` does on an empty database)."""
-    from airflow.utils.db import initdb
-
-    initdb()
 
 
 def load_recipes(dags_folder: Path = DAGS_FOLDER) -> DagBag:
@@ -256,64 +184,3 @@ def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
     return RecipeRun(
         dag_id=dag_id, run_id=run_id, state=str(state), task_states=task_states, xcoms=xcoms
     )
-
-
-STORED_ROWS_FOLDER = REPO_ROOT / "docs" / "stored_rows"
-MAX_SHOWN_VALUE_CHARS = 160
-# Base64 fields of a sealed envelope that are new on every push (fresh keys, nonces, ciphertext).
-SEALED_FRESH_FIELDS = ("ephemeral_public", "nonce", "wrapped_key", "ciphertext")
-
-
-def sizes_of_fresh_fields(stored: Any) -> Any:
-    """A sealed envelope with its per-push base64 fields shown as their size, e.g. ``<12 bytes>``.
-
-    The table then stays the same from run to run; any other stored value is returned as it is.
-    """
-    from xcom_backends.base import envelope_of
-
-    if envelope_of(stored) != "sealed":
-        return stored
-
-    def sized(part: dict) -> dict:
-        fresh = {n: f"<{len(base64.b64decode(v))} bytes>" for n, v in part.items()
-                 if n in SEALED_FRESH_FIELDS}  # fmt: skip
-        return part | fresh
-
-    return {**sized(stored), "recipients": [sized(r) for r in stored["recipients"]]}
-
-
-def stored_rows_markdown(run: RecipeRun) -> str:
-    """A Markdown table of the run's XCom rows as stored, plus the errors of failed tasks.
-
-    Paths under the throwaway ``AIRFLOW_HOME`` are shown as ``$AIRFLOW_HOME`` and sealed values'
-    fresh bytes as their size, so that the table is the same on every machine and run.
-    """
-    home = os.environ["AIRFLOW_HOME"]
-
-    def cell(text: str, shorten: bool = True) -> str:
-        text = text.replace(home, "$AIRFLOW_HOME")
-        if shorten and len(text) > MAX_SHOWN_VALUE_CHARS:
-            text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
-        return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
-
-    lines = [
-        "<!-- Generated from a real run by tests/test_every_recipe.py; "
-        "UPDATE_STORED_ROWS=1 ./dev check rewrites it. -->",
-        f"Rows stored by run `{run.run_id}`:",
-        "",
-        "| task | key | map index | value as stored in the `xcom` table |",
-        "| --- | --- | --- | --- |",
-    ]
-    for row in run.xcoms:
-        shown = sizes_of_fresh_fields(row.stored)
-        stored, shorten = json.dumps(shown, ensure_ascii=False), shown is row.stored
-        result = " (DAG result)" if row.dag_result else ""
-        lines.append(
-            f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} "
-            f"| {cell(stored, shorten)} |"
-        )
-    if not run.xcoms:
-        lines.append("| (none) | | | |")
-    for label, error in sorted(run.errors.items()):
-        lines += ["", f"A try of {cell(label)} failed with {cell(error, shorten=False)}"]
-    return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from tests.recipe_harness import FIXED_LOGICAL_DATE
+from tests.harness.environment import FIXED_LOGICAL_DATE
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class RecipeSpec:
     run_first: tuple[str, ...] = ()
     """Recipes whose runs this one reads (they run first, in the same session)."""
     profile: str | None = None
-    """The backend profile the recipe's lesson needs (tests/backend_profiles.py); a session on
+    """The backend profile the recipe's lesson needs (harness/backend_profiles.py); a session on
     another profile runs it in a fresh Airflow process with this one."""
     known_differences: dict[str, str] = field(default_factory=dict)
     """Backend profile -> why that backend changes what the recipe receives (reported as xfail)."""

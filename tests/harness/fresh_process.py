@@ -1,6 +1,6 @@
 """Run one DAG of a folder in a fresh process with its own throwaway Airflow; print the outcome.
 
-    python -m tests.run_in_fresh_airflow DAGS_FOLDER DAG_ID [DAG_ID ...]
+    python -m tests.harness.fresh_process DAGS_FOLDER DAG_ID [DAG_ID ...]
 
 For tests that need a DAG outside dags/ (``dag.test()`` only runs DAGs of the configured dags
 folder) or a process with different keys or settings. The backend and its options come from the
@@ -19,16 +19,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(dags_folder: str, *dag_ids: str) -> None:
     sys.path.insert(0, str(REPO_ROOT))
     sys.path.insert(0, str(REPO_ROOT / "templates"))
-    from tests.recipe_harness import configure_airflow_home
+    from tests.harness.environment import configure_airflow_home
 
     configure_airflow_home(Path(tempfile.mkdtemp(prefix="fresh-airflow-")), Path(dags_folder))
-    from tests.recipe_harness import UnreadableValue, load_recipes, migrate_metadata_db, run_recipe
+    from tests.harness.environment import migrate_metadata_db
+    from tests.harness.running import UnreadableValue, load_recipes, run_recipe
 
     migrate_metadata_db()
     bag = load_recipes(Path(dags_folder))
@@ -53,7 +54,7 @@ def main(dags_folder: str, *dag_ids: str) -> None:
 def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> dict:
     """Run ``dag_id`` (then the DAGs ``then``) in a fresh process with ``env``; the last RESULT."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.run_in_fresh_airflow", str(dags_folder), dag_id, *then],
+        [sys.executable, "-m", "tests.harness.fresh_process", str(dags_folder), dag_id, *then],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
@@ -66,7 +67,7 @@ def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> 
 
 def recipe_run(result: dict):
     """The ``RecipeRun`` of a RESULT (values that are not JSON arrive as their ``repr``)."""
-    from tests.recipe_harness import RecipeRun, StoredXCom, UnreadableValue
+    from tests.harness.running import RecipeRun, StoredXCom, UnreadableValue
 
     xcoms = [
         StoredXCom(

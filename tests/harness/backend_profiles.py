@@ -95,5 +95,5 @@ def local_store_url(airflow_home: Path) -> str:
 
 if (
     __name__ == "__main__"
-):  # `python -m tests.backend_profiles`: the profiles ./dev check-backends runs
+):  # `python -m tests.harness.backend_profiles`: the profiles ./dev check-backends runs
     print(" ".join(name for name in PROFILES if name != "default"))

@@ -1,0 +1,76 @@
+"""The table of a run's XCom rows that the site shows below each recipe (docs/stored_rows/)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from typing import Any
+
+from tests.harness.environment import REPO_ROOT
+from tests.harness.running import RecipeRun
+
+STORED_ROWS_FOLDER = REPO_ROOT / "docs" / "stored_rows"
+
+
+MAX_SHOWN_VALUE_CHARS = 160
+
+
+# Base64 fields of a sealed envelope that are new on every push (fresh keys, nonces, ciphertext).
+SEALED_FRESH_FIELDS = ("ephemeral_public", "nonce", "wrapped_key", "ciphertext")
+
+
+def sizes_of_fresh_fields(stored: Any) -> Any:
+    """A sealed envelope with its per-push base64 fields shown as their size, e.g. ``<12 bytes>``.
+
+    The table then stays the same from run to run; any other stored value is returned as it is.
+    """
+    from xcom_backends.base import envelope_of
+
+    if envelope_of(stored) != "sealed":
+        return stored
+
+    def sized(part: dict) -> dict:
+        fresh = {n: f"<{len(base64.b64decode(v))} bytes>" for n, v in part.items()
+                 if n in SEALED_FRESH_FIELDS}  # fmt: skip
+        return part | fresh
+
+    return {**sized(stored), "recipients": [sized(r) for r in stored["recipients"]]}
+
+
+def stored_rows_markdown(run: RecipeRun) -> str:
+    """A Markdown table of the run's XCom rows as stored, plus the errors of failed tasks.
+
+    Paths under the throwaway ``AIRFLOW_HOME`` are shown as ``$AIRFLOW_HOME`` and sealed values'
+    fresh bytes as their size, so that the table is the same on every machine and run.
+    """
+    home = os.environ["AIRFLOW_HOME"]
+
+    def cell(text: str, shorten: bool = True) -> str:
+        text = text.replace(home, "$AIRFLOW_HOME")
+        if shorten and len(text) > MAX_SHOWN_VALUE_CHARS:
+            text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
+        return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
+
+    lines = [
+        "<!-- Generated from a real run by tests/test_every_recipe.py; "
+        "UPDATE_STORED_ROWS=1 ./dev check rewrites it. -->",
+        f"Rows stored by run `{run.run_id}`:",
+        "",
+        "| task | key | map index | value as stored in the `xcom` table |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in run.xcoms:
+        shown = sizes_of_fresh_fields(row.stored)
+        stored, shorten = json.dumps(shown, ensure_ascii=False), shown is row.stored
+        result = " (DAG result)" if row.dag_result else ""
+        lines.append(
+            f"| {cell(row.task_id)} | {cell(row.key)}{result} | {row.map_index} "
+            f"| {cell(stored, shorten)} |"
+        )
+    if not run.xcoms:
+        lines.append("| (none) | | | |")
+    for label, error in sorted(run.errors.items()):
+        lines += ["", f"A try of {cell(label)} failed with {cell(error, shorten=False)}"]
+    return "\n".join(lines) + "\n"
