@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 COOKBOOK = Path({{ cookbook_root | jsonify }})
-XCOM_BACKEND = {{ cookiecutter.xcom_backend | jsonify }}
 INCLUDE_EXAMPLES = {{ cookiecutter.include_example_recipes | jsonify }} == "yes"
 NAMING_CHECKER = {{ cookiecutter.naming_checker | jsonify }} == "yes"
 PROJECT = Path.cwd()
@@ -21,11 +20,13 @@ EXAMPLE_RECIPES = [
     "secret_by_reference.py",
     "taskflow_return_value.py",
 ]
-STORE = {"object_storage_s3": "s3", "encrypted_object_storage_s3": "s3",
-         "object_storage_gcs": "gcs", "object_storage_azure": "azure"}.get(XCOM_BACKEND)  # fmt: skip
+# One row of cookiecutter.json's `_xcom_backends` table, and its store in `_stores`.
+{%- set backend = cookiecutter._xcom_backends[cookiecutter.xcom_backend] %}
+LAYERS = {{ backend.layers | jsonify }}
+STORE = {{ (backend.store if cookiecutter._stores[backend.store].server else "") | jsonify }} or None
 
 ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-if XCOM_BACKEND != "metadata_db":
+if LAYERS:
     shutil.copytree(COOKBOOK / "templates" / "xcom_backends", PROJECT / "plugins" / "xcom_backends",
                     ignore=ignore)  # fmt: skip
 if STORE:

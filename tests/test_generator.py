@@ -6,6 +6,7 @@ dependencies, its own local storage server. Marked `bake` (slow); `./dev check` 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -15,16 +16,9 @@ import pytest
 
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
-BACKENDS = [
-    "metadata_db",
-    "object_storage_local",
-    "object_storage_s3",
-    "object_storage_gcs",
-    "object_storage_azure",
-    "encrypted",
-    "contracts",
-    "encrypted_object_storage_s3",
-]
+# The generator's own table: every choice it offers, and what each one is made of.
+QUESTIONS = json.loads((REPO_ROOT / "cookiecutter.json").read_text())
+BACKENDS = QUESTIONS["xcom_backend"]
 
 
 def bake(output_dir: Path, **answers: str) -> subprocess.CompletedProcess[str]:
@@ -34,6 +28,12 @@ def bake(output_dir: Path, **answers: str) -> subprocess.CompletedProcess[str]:
          "--output-dir", str(output_dir), *(f"{k}={v}" for k, v in answers.items())],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+
+
+def test_every_backend_choice_has_one_row_in_the_table():
+    assert sorted(QUESTIONS["_xcom_backends"]) == sorted(BACKENDS)
+    stores = {row["store"] for row in QUESTIONS["_xcom_backends"].values()}
+    assert stores == set(QUESTIONS["_stores"])
 
 
 def clean_environment() -> dict[str, str]:

@@ -7,7 +7,7 @@ pass its location.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
-{%- if cookiecutter.xcom_backend == "contracts" %}
+{%- if "contracts" in cookiecutter._xcom_backends[cookiecutter.xcom_backend].layers %}
 from xcom_backends.contracts import XComContract, register_contracts
 
 # The summary is declared once: who pushes it, who may read it, how big and what type it may be.
@@ -35,7 +35,7 @@ def starter_xcom():
 
 
 dag = starter_xcom()
-{%- if cookiecutter.xcom_backend == "contracts" %}
+{%- if "contracts" in cookiecutter._xcom_backends[cookiecutter.xcom_backend].layers %}
 register_contracts(dag, ORDER_SUMMARY)  # checked when the file is parsed
 {%- endif %}
 

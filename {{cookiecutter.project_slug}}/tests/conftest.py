@@ -1,7 +1,9 @@
 """One throwaway Airflow for the test session, configured with this project's XCom backend.
 
 Airflow reads its configuration when first imported, so the environment is set here, at import.
-{%- if cookiecutter.xcom_backend in ("object_storage_s3", "encrypted_object_storage_s3", "object_storage_gcs", "object_storage_azure") %}
+{%- set backend = cookiecutter._xcom_backends[cookiecutter.xcom_backend] %}
+{%- set store = cookiecutter._stores[backend.store] %}
+{%- if store.server %}
 A local server that speaks the store's protocol stands in for the cloud (tests/storage_servers.py).
 {%- endif %}
 """
@@ -45,7 +47,7 @@ def backend_settings() -> dict[str, str]:
 
 
 os.environ.update(backend_settings())
-STORE = {{ {"object_storage_s3": "s3", "encrypted_object_storage_s3": "s3", "object_storage_gcs": "gcs", "object_storage_azure": "azure"}.get(cookiecutter.xcom_backend, "") | jsonify }} or None
+STORE = {{ (backend.store if store.server else "") | jsonify }} or None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

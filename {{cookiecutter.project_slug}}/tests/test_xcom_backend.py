@@ -29,21 +29,23 @@ def test_starter_dag_round_trips_its_values(airflow_db):
         assert XCom.deserialize_value(rows["summarize_orders"]) == SUMMARY
         assert XCom.deserialize_value(rows["report"]) == "1000 orders, 1251250.00 revenue"
         stored = rows["summarize_orders"].value
-{%- if cookiecutter.xcom_backend == "metadata_db" %}
+{%- set layers = cookiecutter._xcom_backends[cookiecutter.xcom_backend].layers %}
+{%- if not layers %}
     assert stored == SUMMARY  # the default backend stores the value itself
-{%- elif cookiecutter.xcom_backend == "contracts" %}
-    assert stored["__xcom_layer__"] == "contracts"
+{%- else %}
+    assert stored["__xcom_layer__"] == {{ layers.split(", ")[-1] | jsonify }}  # outermost layer
+{%- endif %}
+{%- if "contracts" in layers %}
     assert (stored["producer"], stored["readers"]) == ("summarize_orders", ["report"])
     assert stored["value"] == SUMMARY
-{%- elif cookiecutter.xcom_backend == "encrypted" %}
-    assert stored["__xcom_layer__"] == "encryption"
-    assert "125125000" not in str(stored)  # the DB holds ciphertext only
-{%- else %}
+{%- endif %}
+{%- if "object_storage" in layers %}
     from airflow.sdk import ObjectStoragePath
 
-    assert stored["__xcom_layer__"] == "object_storage"
     assert ObjectStoragePath(stored["uri"]).exists()
-{%- if cookiecutter.xcom_backend == "encrypted_object_storage_s3" %}
+{%- if "encryption" in layers %}
     assert "125125000" not in ObjectStoragePath(stored["uri"]).read_text()  # sealed object
 {%- endif %}
+{%- elif "encryption" in layers %}
+    assert "125125000" not in str(stored)  # the DB holds ciphertext only
 {%- endif %}
