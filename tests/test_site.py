@@ -30,6 +30,11 @@ def includes() -> list[tuple[str, str, str | None]]:
     ]
 
 
+def chapter_page(chapter: str) -> str:
+    """The page of a dags/ chapter folder: ``cross_dag`` -> ``docs/cross-dag.md``."""
+    return f"docs/{chapter.replace('_', '-')}.md"
+
+
 def test_the_site_has_pages_and_includes():
     assert PAGES and includes()
 
@@ -76,8 +81,9 @@ def test_every_recipe_shows_its_stored_rows(recipes):
     assert missing == [], "recipes whose page does not include docs/stored_rows/<dag_id>.md"
 
 
-def test_every_chapter_has_its_test_module_and_every_recipe_a_test_there(recipes):
-    """dags/<chapter>/<recipe>.py is tested in tests/recipes/test_<chapter>.py, which runs it."""
+def test_every_chapter_has_its_test_module_and_its_page(recipes):
+    """dags/<chapter>/<recipe>.py is tested in tests/recipes/test_<chapter>.py, which runs it, and
+    shown on docs/<chapter>.md (underscores as dashes)."""
     untested = []
     for dag in recipes.dagbag.dags.values():
         recipe = Path(dag.fileloc).relative_to(DAGS_FOLDER)
@@ -87,6 +93,13 @@ def test_every_chapter_has_its_test_module_and_every_recipe_a_test_there(recipes
                 f"{recipe} (dag {dag.dag_id}) -> {chapter_tests.relative_to(REPO_ROOT)}"
             )
     assert untested == [], "recipes without a test in their chapter's test module"
+    pages = {(path, page) for page, path, _ in includes()}
+    off_page = [
+        str(recipe.relative_to(REPO_ROOT))
+        for recipe in DAGS_FOLDER.glob("*/[!_]*.py")
+        if (str(recipe.relative_to(REPO_ROOT)), chapter_page(recipe.parent.name)) not in pages
+    ]
+    assert off_page == [], "recipes not on their chapter's page docs/<chapter with dashes>.md"
     modules = {p.stem for p in (REPO_ROOT / "tests" / "recipes").glob("test_*.py")}
     chapters = {f"test_{p.name}" for p in DAGS_FOLDER.iterdir() if p.is_dir()}
     assert modules == chapters, "one test module per chapter, named after its dags/ folder"
