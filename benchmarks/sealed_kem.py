@@ -41,8 +41,9 @@ def measure(kem: str, readers: int) -> dict[str, float]:
     class Dag:  # register_contracts needs only a DAG's id and task ids
         dag_id, task_ids = "sealed_benchmark", ["export_orders"]
 
-    register_contracts(Dag, XComContract(key="manifest_v1", producer="export_orders",
-                                         seal_for=set(tenants)))  # fmt: skip
+    register_contracts(
+        Dag, XComContract(key="manifest_v1", producer="export_orders", seal_for=set(tenants))
+    )
     address = XComAddress("sealed_benchmark", "run", "export_orders", -1, "manifest_v1")
     layer = SealedLayer()
     seal, open_ = [], []
@@ -53,17 +54,22 @@ def measure(kem: str, readers: int) -> dict[str, float]:
         start = time.perf_counter()
         assert layer.decode(envelope, address) == VALUE
         open_.append(time.perf_counter() - start)
-    return {"seal_ms": statistics.median(seal) * 1000, "open_ms": statistics.median(open_) * 1000,
-            "row_bytes": len(json.dumps(envelope))}  # fmt: skip
+    return {
+        "seal_ms": statistics.median(seal) * 1000,
+        "open_ms": statistics.median(open_) * 1000,
+        "row_bytes": len(json.dumps(envelope)),
+    }
 
 
 def main() -> None:
     os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="sealed-benchmark-"))
     import cryptography
 
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, cryptography {cryptography.__version__}, "
-          f"median of {ROUNDS} rounds, 1 KB value")  # fmt: skip
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, cryptography {cryptography.__version__}, "
+        f"median of {ROUNDS} rounds, 1 KB value"
+    )
     measure("x25519", 1)  # warm-up: imports and first-call costs stay out of the figures
     print("readers | figure    | x25519 | mlkem768-x25519 | ratio")
     for readers in (1, 3):
@@ -71,8 +77,10 @@ def main() -> None:
         for figure in ("seal_ms", "open_ms", "row_bytes"):
             a, b = classical[figure], hybrid[figure]
             shown = "{:15,.0f}" if figure == "row_bytes" else "{:15.3f}"
-            print(f"{readers:7} | {figure:9} | {shown.format(a)[-6:]:>6} | {shown.format(b)} | "
-                  f"{b / a:5.1f}x")  # fmt: skip
+            print(
+                f"{readers:7} | {figure:9} | {shown.format(a)[-6:]:>6} | {shown.format(b)} | "
+                f"{b / a:5.1f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,10 @@ def measure_in_this_process(backend: str) -> dict[int, float]:
 
     run_seconds(1)  # warm-up: imports, first-run costs
     baseline = statistics.median(run_seconds(1) for _ in range(ROUNDS))
-    return {size: statistics.median(run_seconds(size) for _ in range(ROUNDS)) - baseline
-            for size in SIZES}  # fmt: skip
+    return {
+        size: statistics.median(run_seconds(size) for _ in range(ROUNDS)) - baseline
+        for size in SIZES
+    }
 
 
 def main() -> None:
@@ -96,8 +98,10 @@ def main() -> None:
     for backend in BACKENDS:
         child = subprocess.run(
             [sys.executable, __file__, "--backend", backend],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         line = next(x for x in child.stdout.splitlines() if x.startswith("RESULT "))
         results[backend] = {int(k): v for k, v in json.loads(line[7:]).items()}
 

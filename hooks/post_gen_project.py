@@ -28,7 +28,7 @@ STORE = {{ (backend.store if cookiecutter._stores[backend.store].server else "")
 ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
 if LAYERS:
     shutil.copytree(COOKBOOK / "templates" / "xcom_backends", PROJECT / "plugins" / "xcom_backends",
-                    ignore=ignore)  # fmt: skip
+                    ignore=ignore)
 if STORE:
     servers = COOKBOOK / "tests" / "harness" / "storage_servers.py"
     shutil.copy2(servers, PROJECT / "tests" / "storage_servers.py")
@@ -37,7 +37,7 @@ if STORE == "azure":
         shutil.copy2(COOKBOOK / npm_file, PROJECT / npm_file)
 if NAMING_CHECKER:
     shutil.copytree(COOKBOOK / "templates" / "xcom_lint", PROJECT / "tools" / "xcom_lint",
-                    ignore=ignore)  # fmt: skip
+                    ignore=ignore)
 else:
     (PROJECT / "tests" / "test_xcom_naming.py").unlink()
 if INCLUDE_EXAMPLES:

@@ -32,11 +32,12 @@ class AirflowApi:
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
         request = urllib.request.Request(
-            AIRFLOW_URL + path, method=method,
+            AIRFLOW_URL + path,
+            method=method,
             data=None if body is None else json.dumps(body).encode(),
             headers={"Content-Type": "application/json"}
             | ({"Authorization": f"Bearer {self.token}"} if self.token else {}),
-        )  # fmt: skip
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
 
@@ -69,16 +70,22 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
     log = tmp_path / "dev-run.log"
     with log.open("w") as output:
         airflow = subprocess.Popen(
-            ["./dev", "run"], cwd=project, env=clean_environment(),
-            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            ["./dev", "run"],
+            cwd=project,
+            env=clean_environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         anonymous = AirflowApi()
 
         def healthy() -> bool:
             health = anonymous.call("GET", "/api/v2/monitor/health")
-            return all(health[part]["status"] == "healthy"
-                       for part in ("metadatabase", "scheduler", "dag_processor"))  # fmt: skip
+            return all(
+                health[part]["status"] == "healthy"
+                for part in ("metadatabase", "scheduler", "dag_processor")
+            )
 
         wait_for("Airflow was not healthy", healthy, 300, log)
         passwords = project / ".airflow" / "simple_auth_manager_passwords.json.generated"

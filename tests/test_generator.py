@@ -24,10 +24,21 @@ BACKENDS = QUESTIONS["xcom_backend"]
 def bake(output_dir: Path, **answers: str) -> subprocess.CompletedProcess[str]:
     """Run the cookiecutter command line, as a user would, with --no-input and these answers."""
     return subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", str(REPO_ROOT),
-         "--output-dir", str(output_dir), *(f"{k}={v}" for k, v in answers.items())],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            str(REPO_ROOT),
+            "--output-dir",
+            str(output_dir),
+            *(f"{k}={v}" for k, v in answers.items()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_every_backend_choice_has_one_row_in_the_table():
@@ -69,8 +80,9 @@ def test_without_the_naming_checker_nothing_of_it_is_left(tmp_path):
     assert "xcom-lint" not in tomllib.loads((project / "pyproject.toml").read_text())["tool"]
 
 
-@pytest.mark.parametrize(("package", "shipped_in"), [("xcom_backends", "plugins"),
-                                                     ("xcom_lint", "tools")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("package", "shipped_in"), [("xcom_backends", "plugins"), ("xcom_lint", "tools")]
+)
 def test_shipped_modules_are_the_cookbooks_own(tmp_path, package, shipped_in):
     result = bake(
         tmp_path, xcom_backend="encrypted_object_storage_s3", include_example_recipes="no"
@@ -113,19 +125,29 @@ def test_awkward_names_give_a_valid_project(tmp_path, name, slug):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"project_name": "2026 pipelines"},
-         "project_slug '2026_pipelines' is not a valid folder and Python package name"),
-        ({"project_slug": "My-Project"},
-         "project_slug 'My-Project' is not a valid folder and Python package name"),
+        (
+            {"project_name": "2026 pipelines"},
+            "project_slug '2026_pipelines' is not a valid folder and Python package name",
+        ),
+        (
+            {"project_slug": "My-Project"},
+            "project_slug 'My-Project' is not a valid folder and Python package name",
+        ),
         # Choice answers are checked by cookiecutter, which lists the accepted ones.
-        ({"airflow_version": "3.2.0"},
-         "3.2.0 provided for choice variable airflow_version, but the choices are ['3.3.2']"),
-        ({"include_example_recipes": "maybe"},
-         "maybe provided for choice variable include_example_recipes, but the choices are"),
-        ({"xcom_backend": "object_storage_ftp"},
-         "object_storage_ftp provided for choice variable xcom_backend, but the choices are"),
+        (
+            {"airflow_version": "3.2.0"},
+            "3.2.0 provided for choice variable airflow_version, but the choices are ['3.3.2']",
+        ),
+        (
+            {"include_example_recipes": "maybe"},
+            "maybe provided for choice variable include_example_recipes, but the choices are",
+        ),
+        (
+            {"xcom_backend": "object_storage_ftp"},
+            "object_storage_ftp provided for choice variable xcom_backend, but the choices are",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_answers_are_refused_with_what_to_answer(tmp_path, answers, message):
     result = bake(tmp_path, **answers)
     assert result.returncode != 0
@@ -139,14 +161,24 @@ def test_bad_answers_are_refused_with_what_to_answer(tmp_path, answers, message)
 )
 def test_baked_project_passes_its_own_tests(tmp_path, backend, extras):
     """``extras``: the answer to both include_example_recipes and naming_checker."""
-    result = bake(tmp_path, project_name=f"Bake {backend}", xcom_backend=backend,
-                  include_example_recipes=extras, naming_checker=extras)  # fmt: skip
+    result = bake(
+        tmp_path,
+        project_name=f"Bake {backend}",
+        xcom_backend=backend,
+        include_example_recipes=extras,
+        naming_checker=extras,
+    )
     assert result.returncode == 0, result.stderr
     project = tmp_path / f"bake_{backend}"
     tested = subprocess.run(
-        ["./dev", "test", "-q"], cwd=project, env=clean_environment(),
-        capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
+        ["./dev", "test", "-q"],
+        cwd=project,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert tested.returncode == 0, tested.stdout[-4000:] + tested.stderr[-4000:]
     expected_tests = 5 if extras == "yes" else 3  # the naming checker adds two
     assert f"{expected_tests} passed" in tested.stdout

@@ -43,9 +43,12 @@ def test_the_cookbooks_own_recipes_pass():
 
 def run_cli(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "xcom_lint", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "xcom_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         check=False,
-    )  # fmt: skip
+    )
 
 
 def test_cli_prints_ruff_style_lines_and_exits_1_on_findings():

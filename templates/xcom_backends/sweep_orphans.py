@@ -32,8 +32,13 @@ def owned_paths(base) -> set[str]:
     from sqlalchemy import select
 
     suffixes = [layer.object_suffix for layer in LAYER_ORDER.values() if layer.object_suffix]
-    columns = (XComModel.dag_id, XComModel.run_id, XComModel.task_id, XComModel.map_index,
-               XComModel.key)  # fmt: skip
+    columns = (
+        XComModel.dag_id,
+        XComModel.run_id,
+        XComModel.task_id,
+        XComModel.map_index,
+        XComModel.key,
+    )
     owned: set[str] = set()
     with create_session() as session:
         for row in session.execute(select(*columns).execution_options(yield_per=1000)):

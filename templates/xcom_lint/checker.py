@@ -29,9 +29,23 @@ from pathlib import Path
 
 DEFAULT_KEY_PATTERN = r"[a-z][a-z0-9]*(_[a-z0-9]+)*_v[0-9]+"
 GENERIC_KEYS = {
-    "data", "output", "outputs", "result", "results", "value", "values", "tmp", "temp", "info",
-    "payload", "key", "x", "res", "out", "ret",
-}  # fmt: skip
+    "data",
+    "output",
+    "outputs",
+    "result",
+    "results",
+    "value",
+    "values",
+    "tmp",
+    "temp",
+    "info",
+    "payload",
+    "key",
+    "x",
+    "res",
+    "out",
+    "ret",
+}
 TASK_END_EVENTS = {"TaskSuccessEvent", "TaskFailedEvent", "TaskSkippedEvent", "BaseTaskEndEvent"}
 SECRET_WORDS = ("token", "password", "passwd", "secret", "api_key", "apikey", "credential")
 RETURN_KEY = "return_value"
@@ -143,9 +157,10 @@ def collect(tree: ast.Module) -> FileFacts:
             if isinstance(node, ast.Return) and not returns_none:
                 facts.tasks_returning.add(task_id)
     owner = {
-        id(inner): task_id for function, task_id in task_of_function.items()
+        id(inner): task_id
+        for function, task_id in task_of_function.items()
         for inner in ast.walk(function)
-    }  # fmt: skip
+    }
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -156,8 +171,9 @@ def collect(tree: ast.Module) -> FileFacts:
             )
             if name == "xcom_push":
                 key_node = keyword(node, "key") or (node.args[0] if node.args else None)
-                facts.pushes.append((owner.get(id(node)), Use(
-                    literal(key_node, facts.constants), None, node)))  # fmt: skip
+                facts.pushes.append(
+                    (owner.get(id(node)), Use(literal(key_node, facts.constants), None, node))
+                )
             elif name == "xcom_pull":
                 key_node = keyword(node, "key")
                 key = RETURN_KEY if key_node is None else literal(key_node, facts.constants)
@@ -188,8 +204,15 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
-        return [Finding(path, error.lineno or 1, error.offset or 0, "XCL000",
-                        f"cannot be parsed: {error.msg}")]  # fmt: skip
+        return [
+            Finding(
+                path,
+                error.lineno or 1,
+                error.offset or 0,
+                "XCL000",
+                f"cannot be parsed: {error.msg}",
+            )
+        ]
     facts = collect(tree)
     pattern = re.compile(key_pattern)
     ignored = {
@@ -208,20 +231,31 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
         if key in AIRFLOW_KEYS:
             return
         if key.lower() in GENERIC_KEYS:
-            report(node, "XCL001", f"generic key {key!r}: name what the value is, e.g. "
-                                   f"'processed_customer_count_v1'")  # fmt: skip
+            report(
+                node,
+                "XCL001",
+                f"generic key {key!r}: name what the value is, e.g. 'processed_customer_count_v1'",
+            )
         elif not pattern.fullmatch(key):
             report(node, "XCL002", f"key {key!r} does not match the key pattern {key_pattern!r}")
         if any(word in key.lower() for word in SECRET_WORDS):
-            report(node, "XCL006", f"key {key!r} looks like a secret: XCom values are stored in "
-                                   "plain text; pass the connection or secret name")  # fmt: skip
+            report(
+                node,
+                "XCL006",
+                f"key {key!r} looks like a secret: XCom values are stored in "
+                "plain text; pass the connection or secret name",
+            )
         if facts.uses_contracts and key not in facts.contract_keys:
             report(node, "XCL005", f"key {key!r} is not declared in this file's XComContracts")
 
     for node in facts.trigger_pushes:
-        report(node, "XCL007", "XComs of a trigger event are stored by the server past the XCom "
-                               "backend (no contract, encryption or offloading): return the "
-                               "value from execute_complete instead")  # fmt: skip
+        report(
+            node,
+            "XCL007",
+            "XComs of a trigger event are stored by the server past the XCom "
+            "backend (no contract, encryption or offloading): return the "
+            "value from execute_complete instead",
+        )
     pushed = {(task, use.key) for task, use in facts.pushes}
     pushed |= {(task, RETURN_KEY) for task in facts.tasks_returning | facts.classic_tasks}
     for _, use in facts.pushes:
@@ -234,8 +268,12 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
             check_name(use.key, use.node)
         for task_id in use.task_ids:
             if (task_id, use.key) not in pushed:
-                report(use.node, "XCL003", f"pull of key {use.key!r} from task {task_id!r}, "
-                                           "which no task in this file pushes")  # fmt: skip
+                report(
+                    use.node,
+                    "XCL003",
+                    f"pull of key {use.key!r} from task {task_id!r}, "
+                    "which no task in this file pushes",
+                )
     if all(use.key is not None for use in facts.pulls):
         pulled = {(t, use.key) for use in facts.pulls for t in use.task_ids or ()}
         pulled_from_anyone = {use.key for use in facts.pulls if use.task_ids is None}
@@ -243,8 +281,9 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
             if use.key is None or use.key in pulled_from_anyone:
                 continue
             if (task, use.key) not in pulled:
-                report(use.node, "XCL004", f"push of key {use.key!r} that no task in this file "
-                                           "pulls")  # fmt: skip
+                report(
+                    use.node, "XCL004", f"push of key {use.key!r} that no task in this file pulls"
+                )
     return sorted(findings)
 
 
@@ -262,9 +301,17 @@ def lint_paths(paths: list[Path | str], key_pattern: str = DEFAULT_KEY_PATTERN) 
         try:
             source = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            findings.append(Finding(str(file), 1, 0, "XCL000", f"cannot be read as UTF-8 (byte "
-                                    f"{error.start}: {error.reason}); save the file as UTF-8, as "
-                                    "Airflow's DAG processor reads it"))  # fmt: skip
+            findings.append(
+                Finding(
+                    str(file),
+                    1,
+                    0,
+                    "XCL000",
+                    f"cannot be read as UTF-8 (byte "
+                    f"{error.start}: {error.reason}); save the file as UTF-8, as "
+                    "Airflow's DAG processor reads it",
+                )
+            )
             continue
         findings += check_source(source, str(file), key_pattern)
     return findings

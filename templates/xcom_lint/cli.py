@@ -40,8 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         re.compile(key_pattern)
     except re.error as error:
-        print(f"xcom-lint: key pattern {key_pattern!r} is not a regular expression: {error}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"xcom-lint: key pattern {key_pattern!r} is not a regular expression: {error}",
+            file=sys.stderr,
+        )
         return 2
     findings = lint_paths(args.paths, key_pattern)
     for finding in findings:

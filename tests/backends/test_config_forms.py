@@ -47,8 +47,13 @@ def test_backend_enabled_from_airflow_cfg_offloads_a_recipes_values(tmp_path, ba
 
     result = subprocess.run(
         [sys.executable, "tools/run_recipe.py", "dags/basics/taskflow_return_value.py"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
     assert result.returncode == 0, result.stderr[-3000:]
     written = sorted(p.relative_to(objects).parts[0] for p in objects.rglob("*") if p.is_file())

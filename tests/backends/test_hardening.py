@@ -123,15 +123,24 @@ def test_dicts_holding_the_marker_round_trip_unchanged(layers, names):
     # Only the escape wrapper is stored when no layer applies.
     if not names:
         assert store(LOOKALIKES[0]) == {
-            MARKER: "escaped", "value": LOOKALIKES[0], "xcom": {**HERE, "key": KEY}
-        }  # fmt: skip
+            MARKER: "escaped",
+            "value": LOOKALIKES[0],
+            "xcom": {**HERE, "key": KEY},
+        }
 
 
 # --- 4. rows moved between XComs fail, whatever the layer ----------------------------------------
 
 
-@pytest.mark.parametrize("other", [{"run_id": "scheduled__2025-12-31"}, {"task_id": "other"},
-                                   {"map_index": 3}, {"key": "orders_summary_v2"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"run_id": "scheduled__2025-12-31"},
+        {"task_id": "other"},
+        {"map_index": 3},
+        {"key": "orders_summary_v2"},
+    ],
+)
 def test_a_ciphertext_moved_to_another_xcom_fails_authentication(layers, other):
     layers("encryption", encryption_keys=TEST_ENCRYPTION_KEYS)
     theirs = store({"customer_id": 42}, **other)
@@ -209,8 +218,9 @@ def test_keys_airflow_cannot_hold_are_refused_before_anything_is_written(
     assert f") {problem}; a key must be printable ASCII without '?' or '#', no '.' or '..' " in str(
         refused.value
     )
-    assert str(refused.value).endswith("Rename the key (the cookbook's convention is name_v1); "
-                                       "nothing was stored.")  # fmt: skip
+    assert str(refused.value).endswith(
+        "Rename the key (the cookbook's convention is name_v1); nothing was stored."
+    )
     assert not (store_root / "xcom").exists() or not list((store_root / "xcom").rglob("*"))
 
 
@@ -281,8 +291,9 @@ def test_a_declared_key_written_past_the_backend_is_refused(layers):
     with DAG("trigger_bypass_probe", schedule=None) as dag:
         EmptyOperator(task_id="wait_for_export")
         EmptyOperator(task_id="load_orders")
-    contract = XComContract(key="export_manifest_v1", producer="wait_for_export",
-                            readers={"load_orders"})  # fmt: skip
+    contract = XComContract(
+        key="export_manifest_v1", producer="wait_for_export", readers={"load_orders"}
+    )
     register_contracts(dag, contract)
     raw = {"uri": "s3://forged/manifest.json"}  # as handle_event_submit stores event.xcoms
     address = {"dag_id": "trigger_bypass_probe", "task_id": "wait_for_export"}

@@ -96,8 +96,11 @@ def test_a_forged_reference_through_a_retried_run_reads_and_deletes_nothing(
     run = run_dag(tmp_path / "dags", "forged_reference_probe", env)
 
     assert run["task_states"] == {"forge": "success", "read_payroll": "failed"}
-    own = object_path(XComAddress("forged_reference_probe", RUN, "forge", -1, "payroll_v1"),
-                      ".json", root / "xcom")  # fmt: skip
+    own = object_path(
+        XComAddress("forged_reference_probe", RUN, "forge", -1, "payroll_v1"),
+        ".json",
+        root / "xcom",
+    )
     assert run["errors"]["read_payroll"] == (
         f"XComLayerError: XCom 'payroll_v1' of task forge (DAG forged_reference_probe, run {RUN}) "
         f"refers to '{victim}', which is not its own object '{own}': the row was forged or copied "
@@ -157,8 +160,9 @@ def cross_dag_runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cross_dag")
     (folder / "cross_dag_contracts.py").write_text(CROSS_DAG_FILE)
     env = environment_without_airflow() | {
-        "AIRFLOW__CORE__XCOM_BACKEND": LAYERED, "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts",
-    }  # fmt: skip
+        "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
+        "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts",
+    }
     finance = run_dag(folder, "orders_export", env, "finance_report")
     marketing = run_dag(folder, "orders_export", env, "marketing_report")
     return finance, marketing
@@ -245,9 +249,14 @@ def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(t
         "AIRFLOW__XCOM_LAYERS__ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     }
     done = subprocess.run(
-        [sys.executable, "-c", END_FROM_TRIGGER, str(REPO_ROOT), str(tmp_path)], env=env,
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", END_FROM_TRIGGER, str(REPO_ROOT), str(tmp_path)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, done.stderr[-3000:]
     result = json.loads(lines[-1][len("RESULT ") :])
@@ -330,8 +339,13 @@ def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
     env = environment_without_airflow() | {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
     done = subprocess.run(
         [sys.executable, "-c", REST_API_VARIABLES, str(REPO_ROOT), json.dumps(variables)],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, done.stderr[-3000:]
     assert json.loads(lines[-1][len("RESULT ") :]) == {

@@ -64,8 +64,10 @@ except Exception as error:
 
 
 def base_env() -> dict[str, str]:
-    return environment_without_airflow() | {"AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
-                  "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, sealed"}  # fmt: skip
+    return environment_without_airflow() | {
+        "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
+        "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, sealed",
+    }
 
 
 def open_in_process(stored: dict, private_keys: dict[str, str]) -> str:
@@ -73,9 +75,14 @@ def open_in_process(stored: dict, private_keys: dict[str, str]) -> str:
     env = base_env() | {"PYTHONPATH": str(REPO_ROOT / "templates")}
     env |= {f"AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_{k.upper()}": v for k, v in private_keys.items()}
     result = subprocess.run(
-        [sys.executable, "-c", OPEN_ROW], input=json.dumps(stored), env=env,
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+        [sys.executable, "-c", OPEN_ROW],
+        input=json.dumps(stored),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -187,8 +194,9 @@ def sealed_layer(monkeypatch, airflow_db):
 
     with DAG("sealed_unit_probe", schedule=None) as dag:
         EmptyOperator(task_id="export_orders")
-    register_contracts(dag, XComContract(key="tenant_manifest_v1", producer="export_orders",
-                                         seal_for={"tenant_a"}))  # fmt: skip
+    register_contracts(
+        dag, XComContract(key="tenant_manifest_v1", producer="export_orders", seal_for={"tenant_a"})
+    )
 
     def make(kem: str) -> SealedLayer:
         public, private = new_key_pair(kem)
@@ -203,8 +211,13 @@ def sealed_layer(monkeypatch, airflow_db):
 def probe_address(**changes):
     from xcom_backends.base import XComAddress
 
-    fields = {"dag_id": "sealed_unit_probe", "run_id": "manual__2026-01-01T00:00:00+00:00",
-              "task_id": "export_orders", "map_index": -1, "key": "tenant_manifest_v1"}  # fmt: skip
+    fields = {
+        "dag_id": "sealed_unit_probe",
+        "run_id": "manual__2026-01-01T00:00:00+00:00",
+        "task_id": "export_orders",
+        "map_index": -1,
+        "key": "tenant_manifest_v1",
+    }
     return XComAddress(**(fields | changes))
 
 
@@ -218,8 +231,9 @@ def test_both_kems_seal_and_open_with_hpke(sealed_layer, kem, wrapped_bytes):
     assert layer.decode(envelope, probe_address()) == SECRET_MANIFEST
 
 
-@pytest.mark.parametrize("moved", [{"run_id": "scheduled__2026-01-02"}, {"map_index": 0},
-                                   {"task_id": "export_refunds"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "moved", [{"run_id": "scheduled__2026-01-02"}, {"map_index": 0}, {"task_id": "export_refunds"}]
+)
 def test_a_sealed_value_moved_to_another_xcom_does_not_open(sealed_layer, moved):
     layer = sealed_layer("x25519")
     envelope = layer.encode(SECRET_MANIFEST, probe_address())

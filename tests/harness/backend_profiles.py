@@ -55,31 +55,78 @@ PROFILES = {
     profile.name: profile
     for profile in [
         BackendProfile("default", None),
-        layered("object-storage-local", "local", {"object_storage"}, layers="object_storage",
-                object_storage_path="{base}/xcom"),
-        layered("object-storage-s3", "s3", {"object_storage"}, layers="object_storage",
-                object_storage_path="{base}/xcom"),
-        layered("object-storage-gcs", "gcs", {"object_storage"}, layers="object_storage",
-                object_storage_path="{base}/xcom"),
-        layered("object-storage-azure", "azure", {"object_storage"}, layers="object_storage",
-                object_storage_path="{base}/xcom"),
-        layered("contracts", None, {"contracts", "plain", "path"}, layers="contracts",
-                contracts_undeclared="warn"),
-        layered("sealed", None, {"sealed", "contracts", "plain", "path"}, TEST_SEAL_KEYS,
-                layers="contracts, sealed", contracts_undeclared="warn"),
-        layered("encrypted", None, {"encryption"}, layers="encryption",
-                encryption_keys=TEST_ENCRYPTION_KEYS),
-        layered("all-layers-s3", "s3", {"dataframe_parquet", "encryption", "object_storage"},
-                layers=ALL_LAYERS,
-                compression_min_bytes="64",
-                encryption_keys=TEST_ENCRYPTION_KEYS, object_storage_path="{base}/xcom",
-                object_storage_threshold_bytes="256"),
-        BackendProfile("official-s3", OFFICIAL, "s3", {
-            "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH": "{base}/official",
-            "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD": "0",
-        }, stored_as=frozenset({"path"})),
+        layered(
+            "object-storage-local",
+            "local",
+            {"object_storage"},
+            layers="object_storage",
+            object_storage_path="{base}/xcom",
+        ),
+        layered(
+            "object-storage-s3",
+            "s3",
+            {"object_storage"},
+            layers="object_storage",
+            object_storage_path="{base}/xcom",
+        ),
+        layered(
+            "object-storage-gcs",
+            "gcs",
+            {"object_storage"},
+            layers="object_storage",
+            object_storage_path="{base}/xcom",
+        ),
+        layered(
+            "object-storage-azure",
+            "azure",
+            {"object_storage"},
+            layers="object_storage",
+            object_storage_path="{base}/xcom",
+        ),
+        layered(
+            "contracts",
+            None,
+            {"contracts", "plain", "path"},
+            layers="contracts",
+            contracts_undeclared="warn",
+        ),
+        layered(
+            "sealed",
+            None,
+            {"sealed", "contracts", "plain", "path"},
+            TEST_SEAL_KEYS,
+            layers="contracts, sealed",
+            contracts_undeclared="warn",
+        ),
+        layered(
+            "encrypted",
+            None,
+            {"encryption"},
+            layers="encryption",
+            encryption_keys=TEST_ENCRYPTION_KEYS,
+        ),
+        layered(
+            "all-layers-s3",
+            "s3",
+            {"dataframe_parquet", "encryption", "object_storage"},
+            layers=ALL_LAYERS,
+            compression_min_bytes="64",
+            encryption_keys=TEST_ENCRYPTION_KEYS,
+            object_storage_path="{base}/xcom",
+            object_storage_threshold_bytes="256",
+        ),
+        BackendProfile(
+            "official-s3",
+            OFFICIAL,
+            "s3",
+            {
+                "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH": "{base}/official",
+                "AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD": "0",
+            },
+            stored_as=frozenset({"path"}),
+        ),
     ]
-}  # fmt: skip
+}
 
 
 def selected_profile() -> BackendProfile:

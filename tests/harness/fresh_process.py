@@ -38,16 +38,24 @@ def main(dags_folder: str, *dag_ids: str) -> None:
             raise SystemExit(f"{dag_id} not found; import errors: {bag.import_errors}")
         run = run_recipe(bag.dags[dag_id])
     rows = [
-        {"task_id": x.task_id, "key": x.key, "map_index": x.map_index, "stored": x.stored,
-         "dag_result": x.dag_result,
-         "unreadable": x.value.error if isinstance(x.value, UnreadableValue) else None,
-         "value": None if isinstance(x.value, UnreadableValue) else x.value}
+        {
+            "task_id": x.task_id,
+            "key": x.key,
+            "map_index": x.map_index,
+            "stored": x.stored,
+            "dag_result": x.dag_result,
+            "unreadable": x.value.error if isinstance(x.value, UnreadableValue) else None,
+            "value": None if isinstance(x.value, UnreadableValue) else x.value,
+        }
         for x in run.xcoms
-    ]  # fmt: skip
+    ]
     outcome = {
-        "dag_id": run.dag_id, "run_id": run.run_id, "state": run.state,
-        "task_states": run.task_states, "errors": run.errors,
-    }  # fmt: skip
+        "dag_id": run.dag_id,
+        "run_id": run.run_id,
+        "state": run.state,
+        "task_states": run.task_states,
+        "errors": run.errors,
+    }
     print("RESULT " + json.dumps({**outcome, "xcoms": rows}, default=repr))
 
 
@@ -55,8 +63,13 @@ def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> 
     """Run ``dag_id`` (then the DAGs ``then``) in a fresh process with ``env``; the last RESULT."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.harness.fresh_process", str(dags_folder), dag_id, *then],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     if result.returncode != 0 or not lines:
         raise AssertionError(
@@ -71,16 +84,23 @@ def recipe_run(result: dict):
 
     xcoms = [
         StoredXCom(
-            task_id=row["task_id"], map_index=row["map_index"], key=row["key"],
-            stored=row["stored"], dag_result=row["dag_result"],
+            task_id=row["task_id"],
+            map_index=row["map_index"],
+            key=row["key"],
+            stored=row["stored"],
+            dag_result=row["dag_result"],
             value=row["value"] if row["unreadable"] is None else UnreadableValue(row["unreadable"]),
         )
         for row in result["xcoms"]
-    ]  # fmt: skip
+    ]
     return RecipeRun(
-        dag_id=result["dag_id"], run_id=result["run_id"], state=result["state"],
-        task_states=result["task_states"], xcoms=xcoms, errors=result["errors"],
-    )  # fmt: skip
+        dag_id=result["dag_id"],
+        run_id=result["run_id"],
+        state=result["state"],
+        task_states=result["task_states"],
+        xcoms=xcoms,
+        errors=result["errors"],
+    )
 
 
 if __name__ == "__main__":

@@ -31,20 +31,24 @@ class RecipeSpec:
 PLAIN = RecipeSpec()
 
 SPECS: dict[str, RecipeSpec] = {
-    "pulling_missing_key": RecipeSpec(task_states={
-        "find_new_files": "success",
-        "pull_with_a_typo": "success",
-        "require_the_count": "failed",
-        "receive_missing_return_value": "success",
-    }),
-    "mapping_max_map_length_exceeded": RecipeSpec(task_states={
-        "list_customer_ids": "failed",
-        "email_customer": "upstream_failed",
-        "list_customer_id_ranges": "success",
-        "email_batch[0]": "success",
-        "email_batch[1]": "success",
-        "email_batch[2]": "success",
-    }),
+    "pulling_missing_key": RecipeSpec(
+        task_states={
+            "find_new_files": "success",
+            "pull_with_a_typo": "success",
+            "require_the_count": "failed",
+            "receive_missing_return_value": "success",
+        }
+    ),
+    "mapping_max_map_length_exceeded": RecipeSpec(
+        task_states={
+            "list_customer_ids": "failed",
+            "email_customer": "upstream_failed",
+            "list_customer_id_ranges": "success",
+            "email_batch[0]": "success",
+            "email_batch[1]": "success",
+            "email_batch[2]": "success",
+        }
+    ),
     "custom_types_class_not_in_allow_list": RecipeSpec(
         task_states={"request_quote": "success", "book_carrier": "failed"}
     ),
@@ -63,32 +67,38 @@ SPECS: dict[str, RecipeSpec] = {
             ),
         },
     ),
-    "contracts_denied_pull": RecipeSpec(task_states={
-        "export_orders": "success",
-        "load_orders": "success",
-        "notify_channel": "failed",
-    }),
+    "contracts_denied_pull": RecipeSpec(
+        task_states={
+            "export_orders": "success",
+            "load_orders": "success",
+            "notify_channel": "failed",
+        }
+    ),
     "contracts_size_refusal": RecipeSpec(
         task_states={"find_new_orders": "failed", "load_orders": "upstream_failed"}
     ),
     "contracts_sealed_value": RecipeSpec(profile="sealed"),
-    "control_flow_branch_on_value": RecipeSpec(task_states={
-        "count_new_rows": "success",
-        "choose_path": "success",
-        "load_rows": "skipped",
-        "report_nothing_new": "success",
-    }),
-    "control_flow_short_circuit": RecipeSpec(task_states={
-        "count_new_files": "success",
-        "has_new_files": "success",
-        "ingest_files": "skipped",
-    }),
+    "control_flow_branch_on_value": RecipeSpec(
+        task_states={
+            "count_new_rows": "success",
+            "choose_path": "success",
+            "load_rows": "skipped",
+            "report_nothing_new": "success",
+        }
+    ),
+    "control_flow_short_circuit": RecipeSpec(
+        task_states={
+            "count_new_files": "success",
+            "has_new_files": "success",
+            "ingest_files": "skipped",
+        }
+    ),
     # A consumer runs on a later day than its producer, as in production, so that run ids differ.
     "cross_dag_pull_by_run_id": RecipeSpec(
         logical_date=datetime(2026, 1, 2, tzinfo=UTC), run_first=("cross_dag_export_producer",)
     ),
     "cross_dag_asset_consumer": RecipeSpec(run_first=("cross_dag_asset_producer",)),
-}  # fmt: skip
+}
 
 
 def spec_of(dag_id: str) -> RecipeSpec:

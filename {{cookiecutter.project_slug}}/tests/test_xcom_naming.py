@@ -32,7 +32,7 @@ def xcom_lint(*paths: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "xcom_lint", *paths],
         cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT / "tools")},
         capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    )
 
 
 def test_xcom_keys_follow_the_convention():
