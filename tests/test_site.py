@@ -117,3 +117,15 @@ def test_site_builds_in_strict_mode(tmp_path):
     assert build.returncode == 0, build.stderr
     assert "WARNING" not in build.stderr, build.stderr
     assert (tmp_path / "basics" / "index.html").is_file()
+
+
+def test_every_test_the_threat_model_cites_exists():
+    page = (REPO_ROOT / "docs" / "threat-model.md").read_text()
+    cited = re.findall(r"`([\w/]+\.py)::(\w+)", page)
+    assert cited, "the threat-model page names the test behind each route"
+    missing = [
+        f"{path}::{name}"
+        for path, name in cited
+        if f"def {name}(" not in (REPO_ROOT / "tests" / path).read_text()
+    ]
+    assert missing == [], "tests named on the threat-model page that do not exist"
