@@ -16,7 +16,7 @@ from xcom_backends.layers.object_storage import object_path
 
 from tests.harness.backend_profiles import LAYERED
 from tests.harness.environment import environment_without_airflow
-from tests.harness.fresh_process import run_dag
+from tests.harness.fresh_process import run_dag, run_python
 from tests.harness.storage_servers import connection_env_name
 
 pytestmark = pytest.mark.fresh_airflow
@@ -237,8 +237,6 @@ print("RESULT " + json.dumps({"stored": row.stored, "read": getattr(row.value, "
 
 
 def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(tmp_path):
-    import subprocess
-    import sys
 
     from tests.harness.environment import REPO_ROOT
 
@@ -248,18 +246,7 @@ def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(t
         "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, encryption",
         "AIRFLOW__XCOM_LAYERS__ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     }
-    done = subprocess.run(
-        [sys.executable, "-c", END_FROM_TRIGGER, str(REPO_ROOT), str(tmp_path)],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, done.stderr[-3000:]
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = run_python(["-c", END_FROM_TRIGGER, str(REPO_ROOT), str(tmp_path)], env)
     # Stored by the server as it came: no contract envelope, no encryption, in the clear.
     assert result["stored"] == json.dumps({"uri": "s3://exports/1.parquet"})  # a JSON string
     assert result["read"] == (
@@ -328,8 +315,6 @@ print("RESULT " + json.dumps(shown))
 
 
 def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
-    import subprocess
-    import sys
 
     from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
     from tests.harness.environment import REPO_ROOT
@@ -337,18 +322,8 @@ def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
     current, retired = TEST_ENCRYPTION_KEYS.split(",")
     variables = {"xcom_encryption_secret": current, "xcom_encryption_keys": retired}
     env = environment_without_airflow() | {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
-    done = subprocess.run(
-        [sys.executable, "-c", REST_API_VARIABLES, str(REPO_ROOT), json.dumps(variables)],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, done.stderr[-3000:]
-    assert json.loads(lines[-1][len("RESULT ") :]) == {
+    shown = run_python(["-c", REST_API_VARIABLES, str(REPO_ROOT), json.dumps(variables)], env)
+    assert shown == {
         "xcom_encryption_secret": "***",  # the name the cookbook uses: masked
         "xcom_encryption_keys": retired,  # the name it used before: shown in clear
     }

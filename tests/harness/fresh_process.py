@@ -61,8 +61,14 @@ def main(dags_folder: str, *dag_ids: str) -> None:
 
 def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> dict:
     """Run ``dag_id`` (then the DAGs ``then``) in a fresh process with ``env``; the last RESULT."""
+    return run_python(["-m", "tests.harness.fresh_process", str(dags_folder), dag_id, *then], env)
+
+
+def run_python(arguments: list[str], env: dict[str, str]) -> dict:
+    """Run ``python <arguments>`` from the repository with ``env``; the JSON of its last
+    ``RESULT <json>`` line (a script started with ``-c`` prints one the same way)."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.harness.fresh_process", str(dags_folder), dag_id, *then],
+        [sys.executable, *arguments],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
