@@ -100,4 +100,4 @@ def test_the_four_steps_of_adding_a_recipe_make_every_lane_pass(tmp_path):
     with_page = run_lanes(repository)
     assert with_page.returncode == 0, with_page.stdout[-3000:] + with_page.stderr[-3000:]
     rows = (repository / "docs" / "stored_rows" / "basics_throwaway_probe.md").read_text()
-    assert "<code>add_one</code> | <code>return_value</code> | -1 | <code>43</code>" in rows
+    assert "<code>add&#95;one</code> | <code>return&#95;value</code> | -1 | <code>43</code>" in rows

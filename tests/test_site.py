@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
@@ -117,15 +119,53 @@ def test_site_builds_in_strict_mode(tmp_path):
     assert build.returncode == 0, build.stderr
     assert "WARNING" not in build.stderr, build.stderr
     assert (tmp_path / "basics" / "index.html").is_file()
+    assert_stored_rows_render_as_stored(tmp_path)
 
 
-def test_every_test_the_threat_model_cites_exists():
-    page = (REPO_ROOT / "docs" / "threat-model.md").read_text()
-    cited = re.findall(r"`([\w/]+\.py)::(\w+)", page)
-    assert cited, "the threat-model page names the test behind each route"
-    missing = [
-        f"{path}::{name}"
-        for path, name in cited
-        if f"def {name}(" not in (REPO_ROOT / "tests" / path).read_text()
-    ]
-    assert missing == [], "tests named on the threat-model page that do not exist"
+CODE = re.compile(r"<code>(.*?)</code>")
+
+
+class CodeCells(HTMLParser):
+    """The text of every ``<td><code>`` cell of a page, and any markup found inside one."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.markup: list[str] = []
+        self._in_cell = self._in_code = False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if self._in_code:
+            self.markup.append(tag)
+        self._in_cell |= tag == "td"
+        if self._in_cell and tag == "code":
+            self._in_code = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "code":
+            self._in_code = False
+        if tag == "td":
+            self._in_cell = False
+
+    def handle_data(self, data) -> None:
+        if self._in_code:
+            self.cells[-1] += data
+
+
+def assert_stored_rows_render_as_stored(site) -> None:
+    """Each stored-rows cell on the built site reads exactly as in its generated table."""
+    for table in sorted((REPO_ROOT / "docs" / "stored_rows").glob("*.md")):
+        rows = [line for line in table.read_text().splitlines() if line.startswith("| <code>")]
+        expected = [html.unescape(cell) for row in rows for cell in CODE.findall(row)]
+        for page, path, _ in includes():
+            if path != f"docs/stored_rows/{table.name}":
+                continue
+            source = Path(page).relative_to("docs")
+            folder = source.parent if source.stem == "index" else source.with_suffix("")
+            built = site / folder / "index.html"
+            rendered = CodeCells()
+            rendered.feed(built.read_text())
+            assert rendered.markup == [], f"{built}: markup inside stored-rows cells"
+            missing = [cell for cell in expected if cell not in rendered.cells]
+            assert missing == [], f"{page} does not show these cells of {table.name} as stored"

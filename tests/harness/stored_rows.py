@@ -21,6 +21,11 @@ MAX_SHOWN_VALUE_CHARS = 160
 SEALED_FRESH_FIELDS = ("ephemeral_public", "nonce", "wrapped_key", "ciphertext")
 
 
+# Characters Markdown would read as markup inside a table cell (`__classname__` as bold, `|` as a
+# column), written as HTML character references so the page shows the stored text as it is.
+MARKDOWN_SAFE = str.maketrans({"|": "&#124;", "_": "&#95;", "*": "&#42;", "`": "&#96;"})
+
+
 def sizes_of_fresh_fields(stored: Any) -> Any:
     """A sealed envelope with its per-push base64 fields shown as their size, e.g. ``<12 bytes>``.
 
@@ -54,7 +59,7 @@ def stored_rows_markdown(run: RecipeRun) -> str:
         text = text.replace(home, "$AIRFLOW_HOME")
         if shorten and len(text) > MAX_SHOWN_VALUE_CHARS:
             text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
-        return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
+        return "<code>" + html.escape(text).translate(MARKDOWN_SAFE) + "</code>"
 
     lines = [
         "<!-- Generated from a real run by tests/test_every_recipe.py; "
