@@ -169,3 +169,15 @@ def assert_stored_rows_render_as_stored(site) -> None:
             assert rendered.markup == [], f"{built}: markup inside stored-rows cells"
             missing = [cell for cell in expected if cell not in rendered.cells]
             assert missing == [], f"{page} does not show these cells of {table.name} as stored"
+
+
+def test_the_backends_page_names_each_profiles_layers():
+    from tests.harness.backend_profiles import PROFILES
+
+    rows = (REPO_ROOT / "docs" / "backends" / "index.md").read_text().splitlines()
+    for profile in PROFILES.values():
+        layers = profile.options.get("AIRFLOW__XCOM_LAYERS__LAYERS")
+        if layers:  # object-storage-s3 and its siblings share the row of `object-storage-local`
+            family = profile.name.removesuffix(f"-{profile.store}")
+            row = next(line for line in rows if line.startswith(f"| `{family}"))
+            assert f"`layers = {layers}`" in row, profile.name
