@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
-from tests.harness.environment import REPO_ROOT, environment_without_airflow
+from tests.harness.environment import environment_without_airflow
+from tests.harness.fresh_process import python_in_repository
 
 
 def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
     env = environment_without_airflow()
     env["COOKBOOK_AIRFLOW_HOME"] = str(airflow_home)
-    return subprocess.run(
-        [sys.executable, "tools/run_recipe.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return python_in_repository(["tools/run_recipe.py", *args], env)
 
 
 @pytest.mark.fresh_airflow

@@ -6,13 +6,12 @@ The environment-variable forms are what every backend profile of the catalogue r
 from __future__ import annotations
 
 import configparser
-import subprocess
-import sys
 
 import pytest
 
 from tests.harness.backend_profiles import LAYERED, OFFICIAL
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
+from tests.harness.fresh_process import python_in_repository
 
 pytestmark = pytest.mark.fresh_airflow
 
@@ -45,14 +44,8 @@ def test_backend_enabled_from_airflow_cfg_offloads_a_recipes_values(tmp_path, ba
         "PYTHONPATH": str(REPO_ROOT / "templates"),
     }
 
-    result = subprocess.run(
-        [sys.executable, "tools/run_recipe.py", "dags/basics/taskflow_return_value.py"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = python_in_repository(
+        ["tools/run_recipe.py", "dags/basics/taskflow_return_value.py"], env
     )
 
     assert result.returncode == 0, result.stderr[-3000:]

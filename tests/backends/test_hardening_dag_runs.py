@@ -14,8 +14,8 @@ import pytest
 from xcom_backends.base import XComAddress
 from xcom_backends.layers.object_storage import object_path
 
-from tests.harness.backend_profiles import LAYERED
-from tests.harness.environment import environment_without_airflow
+from tests.harness.backend_profiles import LAYERED, TEST_ENCRYPTION_KEYS
+from tests.harness.environment import REPO_ROOT, environment_without_airflow
 from tests.harness.fresh_process import run_dag, run_python
 from tests.harness.storage_servers import connection_env_name
 
@@ -209,15 +209,12 @@ register_contracts(trigger_bypass_probe(), MANIFEST)
 """
 
 END_FROM_TRIGGER = """
-import json, sys, tempfile
+import json, sys
 from pathlib import Path
-sys.path[:0] = [sys.argv[1], sys.argv[1] + "/templates"]
-from tests.harness.environment import configure_airflow_home
-configure_airflow_home(Path(tempfile.mkdtemp()), Path(sys.argv[2]))
-from tests.harness.environment import migrate_metadata_db
+from tests.harness.fresh_process import start_fresh_airflow
+start_fresh_airflow(sys.argv[1])
 from tests.harness.running import load_recipes, read_run, run_recipe
-migrate_metadata_db()
-run = run_recipe(load_recipes(Path(sys.argv[2])).dags["trigger_bypass_probe"])
+run = run_recipe(load_recipes(Path(sys.argv[1])).dags["trigger_bypass_probe"])
 
 from airflow.models.taskinstance import TaskInstance
 from airflow.models.trigger import handle_event_submit
@@ -237,16 +234,13 @@ print("RESULT " + json.dumps({"stored": row.stored, "read": getattr(row.value, "
 
 
 def test_xcoms_a_trigger_ends_the_task_with_bypass_the_backend_and_are_refused(tmp_path):
-
-    from tests.harness.environment import REPO_ROOT
-
     (tmp_path / "trigger_bypass_probe.py").write_text(TRIGGER_DAG)
     env = environment_without_airflow() | {
         "AIRFLOW__CORE__XCOM_BACKEND": LAYERED,
         "AIRFLOW__XCOM_LAYERS__LAYERS": "contracts, encryption",
         "AIRFLOW__XCOM_LAYERS__ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     }
-    result = run_python(["-c", END_FROM_TRIGGER, str(REPO_ROOT), str(tmp_path)], env)
+    result = run_python(["-c", END_FROM_TRIGGER, str(tmp_path)], env)
     # Stored by the server as it came: no contract envelope, no encryption, in the clear.
     assert result["stored"] == json.dumps({"uri": "s3://exports/1.parquet"})  # a JSON string
     assert result["read"] == (
@@ -286,8 +280,6 @@ def test_a_private_key_stored_in_the_metadata_db_is_readable_by_every_task(tmp_p
 
 
 def test_the_contracts_page_quotes_the_other_dag_refusal_as_raised(cross_dag_runs):
-    from tests.harness.environment import REPO_ROOT
-
     _, marketing = cross_dag_runs
     page = " ".join((REPO_ROOT / "docs" / "contracts.md").read_text().split())
     assert " ".join(marketing["errors"]["build_report"].split()) in page
@@ -295,19 +287,15 @@ def test_the_contracts_page_quotes_the_other_dag_refusal_as_raised(cross_dag_run
 
 REST_API_VARIABLES = """
 import json, sys, tempfile
-from pathlib import Path
-sys.path[:0] = [sys.argv[1], sys.argv[1] + "/templates"]
-from tests.harness.environment import configure_airflow_home
-configure_airflow_home(Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()))
-from tests.harness.environment import migrate_metadata_db
-migrate_metadata_db()
+from tests.harness.fresh_process import start_fresh_airflow
+start_fresh_airflow(tempfile.mkdtemp())  # no DAGs: only the API server's app and the DB
 from airflow.api_fastapi.app import create_app
 from airflow.models.variable import Variable
 from fastapi.testclient import TestClient
 
 shown = {}
 client = TestClient(create_app())  # the API server's own app; the UI reads the same endpoints
-for name, value in json.loads(sys.argv[2]).items():
+for name, value in json.loads(sys.argv[1]).items():
     Variable.set(name, value)
     shown[name] = client.get(f"/api/v2/variables/{name}").json()["value"]
 print("RESULT " + json.dumps(shown))
@@ -315,14 +303,10 @@ print("RESULT " + json.dumps(shown))
 
 
 def test_the_rest_api_masks_the_keys_variable_only_under_a_sensitive_name():
-
-    from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
-    from tests.harness.environment import REPO_ROOT
-
     current, retired = TEST_ENCRYPTION_KEYS.split(",")
     variables = {"xcom_encryption_secret": current, "xcom_encryption_keys": retired}
     env = environment_without_airflow() | {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
-    shown = run_python(["-c", REST_API_VARIABLES, str(REPO_ROOT), json.dumps(variables)], env)
+    shown = run_python(["-c", REST_API_VARIABLES, json.dumps(variables)], env)
     assert shown == {
         "xcom_encryption_secret": "***",  # the name the cookbook uses: masked
         "xcom_encryption_keys": retired,  # the name it used before: shown in clear

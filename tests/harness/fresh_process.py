@@ -22,16 +22,20 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def main(dags_folder: str, *dag_ids: str) -> None:
-    sys.path.insert(0, str(REPO_ROOT))
-    sys.path.insert(0, str(REPO_ROOT / "templates"))
-    from tests.harness.environment import configure_airflow_home
+def start_fresh_airflow(dags_folder: str | Path) -> None:
+    """In a new process: a throwaway Airflow home with ``dags_folder``, its DB migrated, and the
+    backend templates importable. Scripts that ``run_python`` starts call it first."""
+    sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "templates")]
+    from tests.harness.environment import configure_airflow_home, migrate_metadata_db
 
     configure_airflow_home(Path(tempfile.mkdtemp(prefix="fresh-airflow-")), Path(dags_folder))
-    from tests.harness.environment import migrate_metadata_db
+    migrate_metadata_db()
+
+
+def main(dags_folder: str, *dag_ids: str) -> None:
+    start_fresh_airflow(dags_folder)
     from tests.harness.running import UnreadableValue, load_recipes, run_recipe
 
-    migrate_metadata_db()
     bag = load_recipes(Path(dags_folder))
     for dag_id in dag_ids:
         if dag_id not in bag.dags:
@@ -64,10 +68,9 @@ def run_dag(dags_folder: Path, dag_id: str, env: dict[str, str], *then: str) -> 
     return run_python(["-m", "tests.harness.fresh_process", str(dags_folder), dag_id, *then], env)
 
 
-def run_python(arguments: list[str], env: dict[str, str]) -> dict:
-    """Run ``python <arguments>`` from the repository with ``env``; the JSON of its last
-    ``RESULT <json>`` line (a script started with ``-c`` prints one the same way)."""
-    result = subprocess.run(
+def python_in_repository(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``python <arguments>`` run from the repository root with ``env``, output captured."""
+    return subprocess.run(
         [sys.executable, *arguments],
         cwd=REPO_ROOT,
         env=env,
@@ -76,6 +79,12 @@ def run_python(arguments: list[str], env: dict[str, str]) -> dict:
         timeout=300,
         check=False,
     )
+
+
+def run_python(arguments: list[str], env: dict[str, str]) -> dict:
+    """Run ``python <arguments>`` from the repository with ``env``; the JSON of its last
+    ``RESULT <json>`` line (a script started with ``-c`` prints one the same way)."""
+    result = python_in_repository(arguments, env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     if result.returncode != 0 or not lines:
         raise AssertionError(
