@@ -11,32 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from types import SimpleNamespace
 
 import pytest
 from xcom_backends.base import MARKER, XComLayerError
 from xcom_backends.contracts import XComContractError
 from xcom_backends.layered import LayeredXComBackend
 
+from tests.backends.xcom_rows import HERE, KEY, RUN, load, row, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
-
-RUN = "manual__2026-01-01T00:00:00+00:00"
-HERE = {"dag_id": "exports", "run_id": RUN, "task_id": "export_orders", "map_index": -1}
-KEY = "orders_summary_v1"
-
-
-def store(value, key=KEY, **address):
-    stored = LayeredXComBackend.serialize_value(value, key=key, **{**HERE, **address})
-    return json.loads(json.dumps(stored))  # what the metadata DB hands back
-
-
-def row(stored, key=KEY, **address):
-    """A row of the xcom table: the stored value at its address, as the backend is handed it."""
-    return SimpleNamespace(value=stored, key=key, **{**HERE, **address})
-
-
-def load(stored, key=KEY, **address):
-    return LayeredXComBackend.deserialize_value(row(stored, key, **address))
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -8,30 +8,12 @@ from __future__ import annotations
 
 import base64
 import json
-from types import SimpleNamespace
 
 import pytest
 from xcom_backends.layered import LayeredXComBackend, XComLayerError
 
+from tests.backends.xcom_rows import load, row, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
-
-ADDRESS = {"dag_id": "exports", "run_id": "manual__2026-01-01T00:00:00+00:00", "map_index": -1}
-
-
-def store(value, key="orders_summary_v1", task_id="export_orders", **address):
-    stored = LayeredXComBackend.serialize_value(
-        value, key=key, task_id=task_id, **{**ADDRESS, **address}
-    )
-    return json.loads(json.dumps(stored))  # what the metadata DB hands back
-
-
-def row(stored, key="orders_summary_v1", task_id="export_orders", **address):
-    """A row of the xcom table: the stored value at its address, as the backend is handed it."""
-    return SimpleNamespace(value=stored, key=key, task_id=task_id, **{**ADDRESS, **address})
-
-
-def load(stored, key="orders_summary_v1", task_id="export_orders", **address):
-    return LayeredXComBackend.deserialize_value(row(stored, key, task_id, **address))
 
 
 @pytest.fixture
