@@ -61,7 +61,7 @@ from .base import (
     option,
 )
 from .contracts import XComContractError
-from .layers import LAYER_ORDER
+from .layers import LAYER_ORDER, OBJECT_SUFFIXES
 from .layers.contracts import protected_key_without_contract
 from .layers.object_storage import delete_objects_of
 
@@ -277,7 +277,7 @@ class LayeredXComBackend(BaseXCom):
             super().set(key, value, **where, map_index=map_index, **kwargs)
         except Exception:
             if _SERIALIZED.get() == address:  # written by the layers, then refused by Airflow
-                delete_objects_of(address, [layer.object_suffix for layer in LAYER_ORDER.values()])
+                delete_objects_of(address, OBJECT_SUFFIXES)
             raise
         finally:
             _SERIALIZED.reset(token)
@@ -301,9 +301,12 @@ class LayeredXComBackend(BaseXCom):
                 return
             expected = _verified_address(xcom.value, xcom).as_dict()
         address = XComAddress(**expected)
-        suffixes = [layer.object_suffix for layer in LAYER_ORDER.values()]
-        holds_reference = '"uri"' in json.dumps(xcom.value)
-        if not delete_objects_of(address, suffixes) and holds_reference:
+        outermost = LAYER_ORDER.get(envelope_of(xcom.value))
+        if (
+            not delete_objects_of(address, OBJECT_SUFFIXES)
+            and outermost
+            and outermost.object_suffix
+        ):
             log.warning(
                 "%s may hold an object in storage, but [%s] object_storage_path is not set on "
                 "this worker, so it was not deleted; run sweep_orphans.py with the path.",

@@ -21,7 +21,7 @@ import argparse
 from datetime import UTC, datetime, timedelta
 
 from .base import XComAddress
-from .layers import LAYER_ORDER
+from .layers import OBJECT_SUFFIXES
 from .layers.object_storage import base_path, object_path
 
 
@@ -31,7 +31,6 @@ def owned_paths(base) -> set[str]:
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    suffixes = [layer.object_suffix for layer in LAYER_ORDER.values() if layer.object_suffix]
     columns = (
         XComModel.dag_id,
         XComModel.run_id,
@@ -43,7 +42,7 @@ def owned_paths(base) -> set[str]:
     with create_session() as session:
         for row in session.execute(select(*columns).execution_options(yield_per=1000)):
             address = XComAddress(*row)
-            owned |= {str(object_path(address, suffix, base)) for suffix in suffixes}
+            owned |= {str(object_path(address, suffix, base)) for suffix in OBJECT_SUFFIXES}
     return owned
 
 

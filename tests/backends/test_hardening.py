@@ -175,6 +175,22 @@ def test_purge_after_the_layer_was_removed_from_the_config_still_frees_the_objec
     assert [p for p in (store_root / "xcom").rglob("*") if p.is_file()] == []
 
 
+def test_purge_without_the_store_path_says_the_object_was_left_for_the_sweeper(
+    store_root, layers, caplog, monkeypatch
+):
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    envelope = store({"rows": 3})
+    layers("")
+    monkeypatch.delenv("AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH")  # it cannot find the object
+    LayeredXComBackend.purge(row(envelope))
+    assert [p.name for p in (store_root / "xcom").rglob("*") if p.is_file()] == [f"{KEY}.json"]
+    assert (
+        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) may hold an object in "
+        "storage, but [xcom_layers] object_storage_path is not set on this worker, so it was not "
+        "deleted; run sweep_orphans.py with the path."
+    ) in caplog.text
+
+
 # --- 6. keys Airflow cannot hold are refused before anything is written -------------------------
 
 

@@ -19,3 +19,8 @@ LAYER_ORDER = {
     EncryptionLayer.name: EncryptionLayer,
     ObjectStorageLayer.name: ObjectStorageLayer,
 }
+# The suffixes of the objects layers write outside the row (``.parquet``, ``.json``): what purge,
+# a refused push and the orphan sweeper look for under an XCom's own path.
+OBJECT_SUFFIXES = tuple(
+    layer.object_suffix for layer in LAYER_ORDER.values() if layer.object_suffix
+)

@@ -144,12 +144,12 @@ def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
     return data
 
 
-def delete_objects_of(address: XComAddress, suffixes: list[str | None]) -> bool:
+def delete_objects_of(address: XComAddress, suffixes: tuple[str, ...]) -> bool:
     """Delete the objects layers may have written for ``address``; False if no path is set."""
     base = configured_base()
     if base is None:
         return False
-    for suffix in filter(None, suffixes):
+    for suffix in suffixes:
         object_path(address, suffix, base).unlink(missing_ok=True)
     return True
 
