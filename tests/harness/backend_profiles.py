@@ -9,6 +9,7 @@ is a bug. Only tests about the stored form (``stored_form`` fixture) are skipped
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,10 @@ PROFILES = {
 }
 
 
+# The profiles the production lane (tests/production, ./dev check-production) deploys.
+PRODUCTION_PROFILES = ("default", "object-storage-s3", "sealed")
+
+
 def selected_profile() -> BackendProfile:
     name = os.environ.get("COOKBOOK_XCOM_BACKEND", "default")
     if name not in PROFILES:
@@ -140,7 +145,9 @@ def local_store_url(airflow_home: Path) -> str:
     return f"file://{airflow_home / 'object-store'}"
 
 
-if (
-    __name__ == "__main__"
-):  # `python -m tests.harness.backend_profiles`: the profiles ./dev check-backends runs
-    print(" ".join(name for name in PROFILES if name != "default"))
+if __name__ == "__main__":
+    # `python -m tests.harness.backend_profiles [--production]`: the profiles a ./dev stage runs.
+    if sys.argv[1:] == ["--production"]:
+        print(" ".join(PRODUCTION_PROFILES))
+    else:
+        print(" ".join(name for name in PROFILES if name != "default"))

@@ -51,9 +51,12 @@ class AirflowApi:
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 text = response.read()
+                kind = response.headers.get_content_type()
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")
             raise ApiError(method, path, error.code, detail) from None
+        if kind == "application/x-ndjson":  # a stream of JSON lines (/wait)
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
         return json.loads(text) if text else None
 
     # The calls the lanes make, named as the REST API reference names them.
@@ -81,6 +84,13 @@ class AirflowApi:
             f"Run {run_id} of {dag_id} did not finish within {timeout_s} s; "
             f"tasks not successful yet: {unfinished}"
         )
+
+    def dag_results(self, dag_id: str, run_id: str) -> dict:
+        """The rows a finished run flagged as its DAG result (Airflow 3.3), by task id."""
+        path = f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/wait"
+        answer = self.call("GET", path, interval=1)
+        final = answer[-1] if isinstance(answer, list) else answer  # JSON lines, or one object
+        return final.get("results", {})
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         path = f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances"

@@ -1,0 +1,69 @@
+"""Every recipe on a real deployment gives what the in-process lane records for it.
+
+Triggered through the REST API v2 on PostgreSQL + CeleryExecutor (harness/deployment.py), each
+recipe must end with the same run state and task states, flag the same DAG result, and store the
+same rows: the same stored form (run id and a sealed envelope's fresh random fields aside) and the
+same value read back through the session's backend. Recipes that need another backend profile run
+in that profile's session of this lane (``./dev check-production``), never nowhere.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BACKEND
+from tests.harness.backend_profiles import PRODUCTION_PROFILES
+from tests.harness.environment import REPO_ROOT
+from tests.harness.recipe_specs import spec_of
+from tests.harness.stored_rows import sizes_of_fresh_fields
+from tests.production.deployed_catalogue import run_catalogue, with_run_id_replaced
+from tests.test_every_recipe import RECIPE_FILES
+
+
+def runs_on_this_profile(dag_id: str) -> bool:
+    return spec_of(dag_id).profile in (None, BACKEND.name)
+
+
+@pytest.fixture(scope="session")
+def deployed_runs(deployment, recipes):
+    dags = {
+        dag_id: recipes.dagbag.get_dag(dag_id)
+        for dag_id in recipes.dagbag.dag_ids
+        if runs_on_this_profile(dag_id)
+    }
+    return run_catalogue(deployment.api(), dags)
+
+
+def comparable(run_id: str, xcoms) -> list[tuple]:
+    return [
+        (
+            x.task_id,
+            x.map_index,
+            x.key,
+            sizes_of_fresh_fields(with_run_id_replaced(x.stored, run_id)),
+            comparable_value(x.value),
+        )
+        for x in xcoms
+    ]
+
+
+def comparable_value(value):
+    """A DataFrame as its data and dtypes (``==`` on two frames compares cell by cell)."""
+    if type(value).__name__ == "DataFrame":
+        return ("DataFrame", value.to_dict(orient="split"), value.dtypes.astype(str).to_dict())
+    return value
+
+
+@pytest.mark.parametrize("recipe_file", RECIPE_FILES)
+def test_recipe_on_the_deployment_matches_the_in_process_lane(deployed_runs, recipes, recipe_file):
+    (dag_id,) = recipes.dag_ids_in(REPO_ROOT / recipe_file)
+    if not runs_on_this_profile(dag_id):
+        profile = spec_of(dag_id).profile
+        assert profile in PRODUCTION_PROFILES, f"{dag_id} needs {profile}, which this lane lacks"
+        pytest.skip(f"{dag_id} needs the {profile} profile: its session of this lane runs it")
+    deployed = deployed_runs[dag_id]
+    local = recipes.run(dag_id)
+
+    assert (deployed.state, deployed.task_states) == (local.state, local.task_states)
+    assert comparable(deployed.run_id, deployed.xcoms) == comparable(local.run_id, local.xcoms)
+    assert set(deployed.dag_results) == {x.task_id for x in local.xcoms if x.dag_result}
