@@ -130,8 +130,14 @@ PROFILES = {
 }
 
 
-# The profiles the production lane (tests/production, ./dev check-production) deploys.
-PRODUCTION_PROFILES = ("default", "object-storage-s3", "sealed")
+# The profiles the production lane deploys (./dev check-production), each with the checks of
+# tests/production it runs: the catalogue parity on all, the others where their lesson needs it.
+PARITY = "tests/production/test_catalogue_parity.py"
+PRODUCTION_PROFILES = {
+    "default": (PARITY,),
+    "object-storage-s3": (PARITY, "tests/production/test_worker_loss.py"),
+    "sealed": (PARITY, "tests/production/test_sealed_per_queue.py"),
+}
 
 
 def selected_profile() -> BackendProfile:
@@ -146,8 +152,10 @@ def local_store_url(airflow_home: Path) -> str:
 
 
 if __name__ == "__main__":
-    # `python -m tests.harness.backend_profiles [--production]`: the profiles a ./dev stage runs.
+    # `python -m tests.harness.backend_profiles [--production [PROFILE]]`: what ./dev runs.
     if sys.argv[1:] == ["--production"]:
         print(" ".join(PRODUCTION_PROFILES))
+    elif sys.argv[1:2] == ["--production"]:
+        print(" ".join(PRODUCTION_PROFILES[sys.argv[2]]))
     else:
         print(" ".join(name for name in PROFILES if name != "default"))

@@ -165,7 +165,12 @@ class LocalDeployment:
     env: dict[str, str] = field(default_factory=dict)
     worker_env: dict[str, dict[str, str]] = field(default_factory=dict)
     dags_folder: Path = DAGS_FOLDER
+    extra_bundles: dict[str, Path] = field(default_factory=dict)
+    """More DAG folders, each a local DAG bundle of its own (name -> folder)."""
     worker_concurrency: int = 4
+    database: str = "postgresql"
+    """``postgresql`` (with Redis and the Celery workers), or ``sqlite``: Airflow's SQLite file
+    and the scheduler's LocalExecutor, the shape of ``airflow standalone``."""
     components: list[Component] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -183,7 +188,25 @@ class LocalDeployment:
 
     @property
     def database_url(self) -> str:
+        if self.database == "sqlite":
+            return f"sqlite:///{self.home / 'airflow' / 'airflow.db'}"
         return f"postgresql+psycopg2://airflow@127.0.0.1:{self.postgres_port}/airflow"
+
+    @property
+    def celery(self) -> bool:
+        return self.database != "sqlite"
+
+    def executor_env(self) -> dict[str, str]:
+        if not self.celery:
+            return {"AIRFLOW__CORE__EXECUTOR": "LocalExecutor"}
+        return {
+            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+            "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + self.database_url,
+            "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.worker_concurrency),
+            # Celery's own default, said aloud (the provider warns when it is not set).
+            "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "86400",
+        }
 
     def airflow_env(self) -> dict[str, str]:
         """What every Airflow component of this deployment shares."""
@@ -194,10 +217,6 @@ class LocalDeployment:
             | {
                 "PYTHONPATH": str(REPO_ROOT / "templates"),
                 "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.database_url,
-                "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-                "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-                "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + self.database_url,
-                "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.worker_concurrency),
                 "AIRFLOW__OPERATORS__DEFAULT_QUEUE": "default",
                 "AIRFLOW__API__HOST": "127.0.0.1",
                 "AIRFLOW__API__PORT": str(self.api_port),
@@ -212,15 +231,26 @@ class LocalDeployment:
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
                 "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
                 "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+                "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(self.bundles()),
             }
+            | self.executor_env()
             | self.env
         )
+
+    def bundles(self) -> list[dict]:
+        local = "airflow.dag_processing.bundles.local.LocalDagBundle"
+        folders = {"dags-folder": self.dags_folder, **self.extra_bundles}
+        return [
+            {"name": name, "classpath": local, "kwargs": {"path": str(folder)}}
+            for name, folder in folders.items()
+        ]
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self, timeout_s: float = 240) -> None:
-        self._start_postgres(timeout_s)
-        self._start_redis(timeout_s)
+        if self.celery:
+            self._start_postgres(timeout_s)
+            self._start_redis(timeout_s)
         base = self.airflow_env()
         (self.home / "simple_auth_manager_passwords.json").write_text(
             json.dumps({USERNAME: self.password})
@@ -241,7 +271,7 @@ class LocalDeployment:
             }
             ports = (self.api_port,) if name == "api-server" else ()
             self._add(name, airflow + arguments, env, ports)
-        for worker, queues in WORKER_QUEUES.items():
+        for worker, queues in WORKER_QUEUES.items() if self.celery else ():
             log_port = free_port()
             env = base | {"AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(log_port)}
             env |= self.worker_env.get(worker, {})
@@ -332,15 +362,16 @@ class LocalDeployment:
                 wait_until(f"{part} is not healthy", healthy, remaining, self.components)
             except ComponentDidNotStart as error:
                 raise ComponentDidNotStart(f"{error}\n{self.log_hint(part)}") from None
-        missing = self.unanswered_workers(max(deadline - time.monotonic(), 5))
+        missing = self.celery and self.unanswered_workers(max(deadline - time.monotonic(), 5))
         if missing:
             raise ComponentDidNotStart(
                 f"Celery worker(s) {missing} did not answer a ping within {timeout_s} s\n"
                 + "\n".join(self.log_hint(name) for name in missing)
             )
 
-    def unanswered_workers(self, timeout_s: float) -> list[str]:
-        """The workers of ``WORKER_QUEUES`` that do not answer a Celery ping within the time."""
+    def unanswered_workers(self, timeout_s: float, workers: tuple[str, ...] = ()) -> list[str]:
+        """The workers (all of ``WORKER_QUEUES`` by default) that do not answer a Celery ping."""
+        workers = workers or tuple(WORKER_QUEUES)
         script = (
             "import json, sys, time\n"
             "from airflow.providers.celery.executors.celery_executor_utils import app\n"
@@ -352,13 +383,47 @@ class LocalDeployment:
             "            wanted.discard(hostname.split('@')[0])\n"
             "print(json.dumps(sorted(wanted)))\n"
         )
-        arguments = [sys.executable, "-c", script, str(timeout_s), *WORKER_QUEUES]
+        arguments = [sys.executable, "-c", script, str(timeout_s), *workers]
         done = subprocess.run(
             arguments, env=self.airflow_env(), capture_output=True, text=True, check=False
         )
         if done.returncode != 0:
-            return list(WORKER_QUEUES)
+            return list(workers)
         return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a component's whole process group, as a lost machine would end it."""
+        component = self.component(name)
+        component.signal(signal.SIGKILL)
+        component.wait_stopped(timeout_s=30)
+
+    def restart(self, name: str, timeout_s: float = 120) -> None:
+        """Start a killed component again with the same command and environment."""
+        component = self.component(name)
+        component.start()
+        if name in WORKER_QUEUES and self.unanswered_workers(timeout_s, (name,)):
+            raise ComponentDidNotStart(
+                f"{name} did not answer a ping after its restart\n{self.log_hint(name)}"
+            )
+
+    def peak_memory_bytes(self, name: str) -> int:
+        """The highest peak resident memory (VmHWM) of any live process of a component's group."""
+        group = self.component(name).process.pid
+        peaks = [0]
+        for status in Path("/proc").glob("[0-9]*/status"):
+            with contextlib.suppress(OSError, ValueError):
+                if os.getpgid(int(status.parent.name)) != group:
+                    continue
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) * 1024)
+        return max(peaks)
+
+    def component(self, name: str) -> Component:
+        for component in self.components:
+            if component.name == name:
+                return component
+        raise KeyError(f"No component {name!r}; running: {[c.name for c in self.components]}")
 
     def log_hint(self, part: str) -> str:
         name = part.replace("_", "-")

@@ -104,6 +104,16 @@ class AirflowApi:
             states[label] = ti["state"]
         return states
 
+    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> str:
+        """The task's log (what the UI's log tab shows): one JSON object a line, with its event
+        and fields such as ``error_detail`` (the exception a failed try raised)."""
+        path = (
+            f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
+            f"/logs/{try_number}"
+        )
+        content = self.call("GET", path, full_content="true")["content"]
+        return "\n".join(json.dumps(line, ensure_ascii=False) for line in content)
+
     def xcom_entries(self, dag_id: str, run_id: str) -> list[dict]:
         """Every XCom row of the run (``~`` = all tasks), without values."""
         path = f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/~/xcomEntries"

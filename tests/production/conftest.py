@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import BACKEND
+from tests.harness.backend_profiles import PRODUCTION_PROFILES
 from tests.harness.deployment import LocalDeployment, MissingProgram
 from tests.harness.environment import REPO_ROOT
 from tests.harness.storage_servers import connection_env_name
 from tests.production.sealed_tenants import TENANT_PUBLIC_KEYS, WORKER_PRIVATE_KEYS
 
+# DAGs that only make sense on a deployment (queues, a killed worker), beside the recipes.
+DAGS = REPO_ROOT / "tests" / "production" / "dags"
 # Tasks whose worker died are failed (and retried) after this long without a heartbeat.
-HEARTBEAT_TIMEOUT_S = 30
+HEARTBEAT_TIMEOUT_S = 20
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +39,24 @@ def deployment(recipes) -> Iterator[LocalDeployment]:
     env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT"] = str(HEARTBEAT_TIMEOUT_S)
     env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL"] = "5"
     try:
-        with LocalDeployment(env=env, worker_env=WORKER_PRIVATE_KEYS) as running:
+        with LocalDeployment(
+            env=env, worker_env=WORKER_PRIVATE_KEYS, extra_bundles={"production-checks": DAGS}
+        ) as running:
             yield running
     except MissingProgram as missing:
         if os.environ.get("CI"):
             pytest.fail(f"the production lane cannot start in CI: {missing}")
         pytest.skip(f"the production lane needs {missing}")
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """Only the checks ``PRODUCTION_PROFILES`` names for the session's profile are collected: a
+    session on another profile has no deployment of this lane (and the worker-loss and per-queue
+    checks need their own profile's backend)."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    wanted = {REPO_ROOT / path for path in PRODUCTION_PROFILES.get(BACKEND.name, ())}
+    return collection_path not in wanted
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

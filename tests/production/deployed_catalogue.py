@@ -116,9 +116,14 @@ def read_back(api: AirflowApi, dag_id: str, run_id: str, state: str) -> Deployed
 
 
 def with_run_id_replaced(stored: Any, run_id: str, placeholder: str = "<run id>") -> Any:
-    """``stored`` with every occurrence of ``run_id`` in its strings replaced by ``placeholder``."""
+    """``stored`` with ``run_id`` replaced by ``placeholder`` in its strings, also where an object
+    path holds it percent-encoded (an asset-triggered run's id is not the in-process one)."""
+    from xcom_backends.base import XComAddress
+    from xcom_backends.layers.object_storage import path_part
+
     if isinstance(stored, str):
-        return stored.replace(run_id, placeholder)
+        encoded = path_part(run_id, "run id", XComAddress("", run_id, "", -1, ""))
+        return stored.replace(run_id, placeholder).replace(encoded, placeholder)
     if isinstance(stored, dict):
         return {k: with_run_id_replaced(v, run_id, placeholder) for k, v in stored.items()}
     if isinstance(stored, list):
