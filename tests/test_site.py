@@ -181,3 +181,15 @@ def test_the_backends_page_names_each_profiles_layers():
             family = profile.name.removesuffix(f"-{profile.store}")
             row = next(line for line in rows if line.startswith(f"| `{family}"))
             assert f"`layers = {layers}`" in row, profile.name
+
+
+def test_every_test_the_threat_model_cites_exists():
+    page = (REPO_ROOT / "docs" / "threat-model.md").read_text()
+    cited = re.findall(r"`([\w/]+\.py)::(\w+)", page)
+    assert cited, "the threat-model page names the test behind each route"
+    missing = [
+        f"{path}::{name}"
+        for path, name in cited
+        if f"def {name}(" not in (REPO_ROOT / "tests" / path).read_text()
+    ]
+    assert missing == [], "tests named on the threat-model page that do not exist"

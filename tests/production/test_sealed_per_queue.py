@@ -15,7 +15,8 @@ import pytest
 
 DAG_ID = "sealed_per_queue"
 RUN_ID = "per_queue_check"
-PLAINTEXT_PARTS = ("tenant-a/exports", "1834")
+# Neither can appear in base64 by chance ("/", ":", quotes and spaces are not in its alphabet).
+PLAINTEXT_PARTS = ("s3://tenant-a/exports", '"rows": 1834')
 
 
 @pytest.fixture(scope="module")
