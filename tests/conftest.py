@@ -61,6 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    STORAGE_SERVERS.stop_all()
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
 
 
@@ -124,11 +125,23 @@ class StorageServers:
             server.stop()
 
 
+# One set per session: the fixture below and the production lane's start (tests/production).
+STORAGE_SERVERS = StorageServers()
+
+
 @pytest.fixture(scope="session")
 def storage_servers() -> Iterator[StorageServers]:
-    servers = StorageServers()
-    yield servers
-    servers.stop_all()
+    yield STORAGE_SERVERS
+    STORAGE_SERVERS.stop_all()
+
+
+def session_store_url() -> str | None:
+    """The object store of the session's backend profile (its server started on first use)."""
+    if BACKEND.store == "local":
+        return local_store_url(AIRFLOW_HOME)
+    if BACKEND.store:
+        return STORAGE_SERVERS.get(BACKEND.store).base_url
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -139,13 +152,7 @@ def airflow_db() -> None:
 
 @pytest.fixture(scope="session")
 def recipes(storage_servers, airflow_db) -> Iterator[RecipeRunner]:
-    if BACKEND.store == "local":
-        store_url = local_store_url(AIRFLOW_HOME)
-    elif BACKEND.store:
-        store_url = storage_servers.get(BACKEND.store).base_url
-    else:
-        store_url = None
-    yield RecipeRunner(store_url)
+    yield RecipeRunner(session_store_url())
 
 
 @pytest.fixture

@@ -133,9 +133,10 @@ PROFILES = {
 # The profiles the production lane deploys (./dev check-production), each with the checks of
 # tests/production it runs: the catalogue parity on all, the others where their lesson needs it.
 PARITY = "tests/production/test_catalogue_parity.py"
+UI = "tests/production/test_ui_xcom_tab.py"
 PRODUCTION_PROFILES = {
-    "default": (PARITY,),
-    "object-storage-s3": (PARITY, "tests/production/test_worker_loss.py"),
+    "default": (PARITY, UI),
+    "object-storage-s3": (PARITY, UI, "tests/production/test_worker_loss.py"),
     "sealed": (PARITY, "tests/production/test_sealed_per_queue.py"),
 }
 

@@ -463,23 +463,23 @@ class LocalDeployment:
 
 
 def main() -> None:
-    from tests.harness.backend_profiles import PROFILES
+    from tests.harness.backend_profiles import PROFILES, local_store_url
+    from tests.harness.storage_servers import connection_env_name, start_server
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="default", choices=sorted(PROFILES))
     profile = PROFILES[parser.parse_args().profile]
     with contextlib.ExitStack() as stack:
-        store_url = None
-        if profile.store and profile.store != "local":
-            from tests.harness.storage_servers import start_server
-
+        store_url, env = None, {}
+        if profile.store == "local":
+            store_url = local_store_url(Path(tempfile.mkdtemp(prefix="xcom-cookbook-store-")))
+            stack.callback(shutil.rmtree, store_url.removeprefix("file://"), True)
+        elif profile.store:
             server = start_server(profile.store)
             stack.callback(server.stop)
             store_url = server.base_url
-        env = profile.environment(store_url)
-        if profile.store:
-            name = f"AIRFLOW_CONN_XCOM_{profile.store.upper()}"
-            env |= {name: os.environ[name]} if name in os.environ else {}
+            env[connection_env_name(profile.store)] = os.environ[connection_env_name(profile.store)]
+        env |= profile.environment(store_url)
         print("Starting PostgreSQL, Redis and Airflow (CeleryExecutor)...", flush=True)
         deployment = stack.enter_context(LocalDeployment(env=env))
         print(

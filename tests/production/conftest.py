@@ -2,57 +2,109 @@
 
 One ``LocalDeployment`` per session, configured with the profile of ``COOKBOOK_XCOM_BACKEND`` and
 sharing the session's storage server (same bucket, same paths: a recipe's objects are where the
-in-process lane puts them). ``./dev check-production`` runs this lane for each profile it names.
+in-process lane puts them). It starts as soon as the session has collected a check of this lane,
+in a thread that also runs the catalogue through the REST API (HTTP calls only), so both overlap
+the session's in-process tests; the checks here wait for what they need.
+
+Which checks a profile runs is ``PRODUCTION_PROFILES`` (harness/backend_profiles.py); a session on
+another profile collects none of them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, session_store_url
 from tests.harness.backend_profiles import PRODUCTION_PROFILES
 from tests.harness.deployment import LocalDeployment, MissingProgram
 from tests.harness.environment import REPO_ROOT
+from tests.harness.recipe_specs import spec_of
 from tests.harness.storage_servers import connection_env_name
+from tests.production.deployed_catalogue import DeployedRun, read_values, run_catalogue
 from tests.production.sealed_tenants import TENANT_PUBLIC_KEYS, WORKER_PRIVATE_KEYS
+from tests.test_every_recipe import RECIPE_FILES
 
+HERE = REPO_ROOT / "tests" / "production"
 # DAGs that only make sense on a deployment (queues, a killed worker), beside the recipes.
-DAGS = REPO_ROOT / "tests" / "production" / "dags"
+DAGS = HERE / "dags"
 # Tasks whose worker died are failed (and retried) after this long without a heartbeat.
 HEARTBEAT_TIMEOUT_S = 20
 
 
-@pytest.fixture(scope="session")
-def deployment(recipes) -> Iterator[LocalDeployment]:
-    """The deployment, with the session's backend; ``recipes`` has set the profile's variables."""
-    env = BACKEND.environment(None)  # backend and options, as the session applied them
-    env = {name: os.environ[name] for name in env} | TENANT_PUBLIC_KEYS
-    if BACKEND.store:
-        name = connection_env_name(BACKEND.store)
-        env[name] = os.environ[name]
-    # Recipes that write files write them where the in-process lane does (same paths in rows).
-    env["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"] = os.environ["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"]
-    env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT"] = str(HEARTBEAT_TIMEOUT_S)
-    env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL"] = "5"
-    try:
-        with LocalDeployment(
+def runs_on_this_profile(dag_id: str) -> bool:
+    return spec_of(dag_id).profile in (None, BACKEND.name)
+
+
+class ProductionLane:
+    """The deployment and the catalogue's runs on it, started in a thread of their own."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="production-lane")
+        self.deployment: LocalDeployment | None = None
+        self.started: Future | None = None
+        self.catalogue: Future | None = None
+        self._values: dict[str, DeployedRun] | None = None
+
+    def start(self) -> None:
+        env = self.environment()
+        self.deployment = LocalDeployment(
             env=env, worker_env=WORKER_PRIVATE_KEYS, extra_bundles={"production-checks": DAGS}
-        ) as running:
-            yield running
-    except MissingProgram as missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the production lane cannot start in CI: {missing}")
-        pytest.skip(f"the production lane needs {missing}")
+        )
+        self.started = self.pool.submit(self.deployment.__enter__)
+        self.catalogue = self.pool.submit(self._run_catalogue)
+
+    def environment(self) -> dict[str, str]:
+        """The profile's backend settings, as this session applies them, plus the lane's own."""
+        env = BACKEND.environment(session_store_url())
+        if BACKEND.store:
+            name = connection_env_name(BACKEND.store)
+            env[name] = os.environ[name]
+        # Recipes that write files write them where the in-process lane does (same rows).
+        env["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"] = os.environ["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"]
+        env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT"] = str(HEARTBEAT_TIMEOUT_S)
+        env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL"] = "5"
+        return env | TENANT_PUBLIC_KEYS
+
+    def _run_catalogue(self) -> dict[str, DeployedRun]:
+        self.started.result()
+        return run_catalogue(self.deployment.api(), len(RECIPE_FILES), runs_on_this_profile)
+
+    def running_deployment(self) -> LocalDeployment:
+        try:
+            self.started.result()
+        except MissingProgram as missing:
+            if os.environ.get("CI"):
+                pytest.fail(f"the production lane cannot start in CI: {missing}")
+            pytest.skip(f"the production lane needs {missing}")
+        return self.deployment
+
+    def runs(self) -> dict[str, DeployedRun]:
+        """Every recipe's run on the deployment, values read through this session's backend."""
+        self.running_deployment()
+        if self._values is None:
+            runs = self.catalogue.result()
+            self._values = {dag_id: read_values(run) for dag_id, run in runs.items()}
+        return self._values
+
+    def stop(self, failed: bool) -> None:
+        """Stop the deployment (its logs kept if the session failed); a catalogue still running
+        then fails at its next HTTP call, and the thread ends."""
+        if self.started is None:
+            return
+        if self.started.done() and not self.started.exception():
+            self.deployment.__exit__(RuntimeError if failed else None, None, None)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+LANE = ProductionLane()
 
 
 def pytest_ignore_collect(collection_path: Path) -> bool | None:
-    """Only the checks ``PRODUCTION_PROFILES`` names for the session's profile are collected: a
-    session on another profile has no deployment of this lane (and the worker-loss and per-queue
-    checks need their own profile's backend)."""
+    """Only the checks ``PRODUCTION_PROFILES`` names for the session's profile are collected."""
     if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
         return None
     wanted = {REPO_ROOT / path for path in PRODUCTION_PROFILES.get(BACKEND.name, ())}
@@ -61,5 +113,26 @@ def pytest_ignore_collect(collection_path: Path) -> bool | None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.is_relative_to(REPO_ROOT / "tests" / "production"):
+        if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.production)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the deployment as soon as a check of this lane is to run (after deselection)."""
+    if any(item.path.is_relative_to(HERE) for item in session.items):
+        LANE.start()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    LANE.stop(failed=exitstatus != 0)
+
+
+@pytest.fixture(scope="session")
+def deployment() -> LocalDeployment:
+    return LANE.running_deployment()
+
+
+@pytest.fixture(scope="session")
+def deployed_runs(recipes) -> dict[str, DeployedRun]:
+    """Every recipe's run on the deployment (``recipes`` has set the backend's variables)."""
+    return LANE.runs()

@@ -1,23 +1,26 @@
 """Run the whole recipe catalogue on a deployment through the REST API, as a user's CI would.
 
-``run_catalogue`` unpauses every recipe DAG, triggers each one (with the run id and logical date
-the in-process lane uses, after the recipes it reads from have finished; an asset-scheduled recipe
-is not triggered: the scheduler starts it from its producer's asset event), waits for every run,
-and reads back each run's task states, DAG result and XCom rows through the REST API. Each row's
-value is then read through the session's XCom backend, in this process, from the stored form the
-API returned: what a downstream task on a worker would receive.
+``run_catalogue`` waits until the DAG processor has parsed every recipe, unpauses them, triggers
+each one (with the run id and logical date the in-process lane uses, after the recipes it reads
+from have finished; an asset-scheduled recipe is not triggered: the scheduler starts it from its
+producer's asset event), waits for every run, and reads back each run's task states, DAG result
+and XCom rows through the REST API; it makes only HTTP calls, so it runs in a thread beside the
+session's in-process tests. ``read_values`` then reads each row's value through the session's
+XCom backend from the stored form the API returned: what a downstream task on a worker receives.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
 from tests.harness.recipe_specs import spec_of
 from tests.harness.rest_api import FINISHED, AirflowApi
 from tests.harness.running import StoredXCom, deserialize
+
+RECIPES_BUNDLE = "dags-folder"
 
 
 @dataclass
@@ -34,31 +37,34 @@ def in_process_run_id(dag_id: str) -> str:
     return f"manual__{spec_of(dag_id).logical_date.isoformat()}"
 
 
-def is_asset_scheduled(dag) -> bool:
-    return type(dag.timetable).__name__ == "AssetTriggeredTimetable"
-
-
-def wait_until_parsed(api: AirflowApi, dag_ids: set[str], timeout_s: float) -> None:
+def parsed_recipes(api: AirflowApi, expected: int, timeout_s: float) -> dict[str, dict]:
+    """dag id -> the API's DAG of every recipe, once all ``expected`` files are parsed."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         errors = api.call("GET", "/api/v2/importErrors")
         if errors["total_entries"]:
             raise AssertionError(f"The DAG processor could not import recipes: {errors}")
-        listed = {dag["dag_id"] for dag in api.call("GET", "/api/v2/dags", limit=1000)["dags"]}
-        if dag_ids <= listed:
-            return
+        dags = api.call("GET", "/api/v2/dags", limit=1000, bundle_name=RECIPES_BUNDLE)["dags"]
+        if len(dags) >= expected:
+            return {dag["dag_id"]: dag for dag in dags}
         time.sleep(2)
-    raise TimeoutError(f"Not parsed within {timeout_s} s: {sorted(dag_ids - listed)}")
+    raise TimeoutError(f"{expected} recipes not parsed within {timeout_s} s: got {len(dags)}")
 
 
-def asset_triggered_run(api: AirflowApi, dag_id: str) -> str | None:
-    runs = api.call("GET", f"/api/v2/dags/{dag_id}/dagRuns", run_type="asset_triggered")
-    return runs["dag_runs"][0]["dag_run_id"] if runs["dag_runs"] else None
-
-
-def run_catalogue(api: AirflowApi, dags: dict, timeout_s: float = 900) -> dict[str, DeployedRun]:
-    """Trigger every DAG of ``dags`` (dag id -> DAG) on the deployment and read each run back."""
-    wait_until_parsed(api, set(dags), timeout_s=180)
+def run_catalogue(
+    api: AirflowApi, expected: int, runs_here, timeout_s: float = 900
+) -> dict[str, DeployedRun]:
+    """Trigger every recipe for which ``runs_here(dag_id)`` is true and read each run back (the
+    stored rows only: ``read_values`` adds the values, in the thread that owns the backend)."""
+    dags = {
+        dag_id: dag
+        for dag_id, dag in parsed_recipes(api, expected, timeout_s=300).items()
+        if runs_here(dag_id)
+    }
+    on_asset = {
+        dag_id: bool(api.call("GET", f"/api/v2/dags/{dag_id}/details")["asset_expression"])
+        for dag_id in dags
+    }
     for dag_id in dags:
         api.unpause(dag_id)
     started: dict[str, str] = {}
@@ -68,10 +74,10 @@ def run_catalogue(api: AirflowApi, dags: dict, timeout_s: float = 900) -> dict[s
         if time.monotonic() > deadline:
             unfinished = sorted(set(dags) - set(states))
             raise TimeoutError(f"Recipe runs not finished within {timeout_s} s: {unfinished}")
-        for dag_id, dag in dags.items():
+        for dag_id in dags:
             if dag_id in started or not all(p in states for p in spec_of(dag_id).run_first):
                 continue
-            if is_asset_scheduled(dag):
+            if on_asset[dag_id]:  # scheduled on an asset: the scheduler starts it
                 run_id = asset_triggered_run(api, dag_id)
                 if run_id:
                     started[dag_id] = run_id
@@ -88,21 +94,24 @@ def run_catalogue(api: AirflowApi, dags: dict, timeout_s: float = 900) -> dict[s
     return {dag_id: read_back(api, dag_id, started[dag_id], states[dag_id]) for dag_id in dags}
 
 
+def asset_triggered_run(api: AirflowApi, dag_id: str) -> str | None:
+    runs = api.call("GET", f"/api/v2/dags/{dag_id}/dagRuns", run_type="asset_triggered")
+    return runs["dag_runs"][0]["dag_run_id"] if runs["dag_runs"] else None
+
+
 def read_back(api: AirflowApi, dag_id: str, run_id: str, state: str) -> DeployedRun:
     xcoms = []
     for entry in sorted(
         api.xcom_entries(dag_id, run_id), key=lambda e: (e["task_id"], e["map_index"], e["key"])
     ):
-        address = {k: entry[k] for k in ("dag_id", "run_id", "task_id", "map_index", "key")}
         stored = api.xcom_value(dag_id, run_id, entry["task_id"], entry["key"], entry["map_index"])
-        row = SimpleNamespace(value=stored, **address)
         xcoms.append(
             StoredXCom(
                 task_id=entry["task_id"],
                 map_index=entry["map_index"],
                 key=entry["key"],
                 stored=stored,
-                value=deserialize(row),
+                value=None,
             )
         )
     return DeployedRun(
@@ -113,6 +122,22 @@ def read_back(api: AirflowApi, dag_id: str, run_id: str, state: str) -> Deployed
         xcoms=xcoms,
         dag_results=api.dag_results(dag_id, run_id),
     )
+
+
+def read_values(run: DeployedRun) -> DeployedRun:
+    """``run`` with each row's value read through this process's XCom backend from its stored
+    form, with the row's address: what a downstream task on a worker receives."""
+    for index, x in enumerate(run.xcoms):
+        row = SimpleNamespace(
+            value=x.stored,
+            dag_id=run.dag_id,
+            run_id=run.run_id,
+            task_id=x.task_id,
+            map_index=x.map_index,
+            key=x.key,
+        )
+        run.xcoms[index] = replace(x, value=deserialize(row))
+    return run
 
 
 def with_run_id_replaced(stored: Any, run_id: str, placeholder: str = "<run id>") -> Any:

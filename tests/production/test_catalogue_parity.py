@@ -11,27 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BACKEND
 from tests.harness.backend_profiles import PRODUCTION_PROFILES
 from tests.harness.environment import REPO_ROOT
 from tests.harness.recipe_specs import spec_of
 from tests.harness.stored_rows import sizes_of_fresh_fields
-from tests.production.deployed_catalogue import run_catalogue, with_run_id_replaced
+from tests.production.conftest import runs_on_this_profile
+from tests.production.deployed_catalogue import with_run_id_replaced
 from tests.test_every_recipe import RECIPE_FILES
-
-
-def runs_on_this_profile(dag_id: str) -> bool:
-    return spec_of(dag_id).profile in (None, BACKEND.name)
-
-
-@pytest.fixture(scope="session")
-def deployed_runs(deployment, recipes):
-    dags = {
-        dag_id: recipes.dagbag.get_dag(dag_id)
-        for dag_id in recipes.dagbag.dag_ids
-        if runs_on_this_profile(dag_id)
-    }
-    return run_catalogue(deployment.api(), dags)
 
 
 def comparable(run_id: str, xcoms) -> list[tuple]:
