@@ -112,7 +112,7 @@ def versions() -> str:
 
     postgres = subprocess.run(
         [postgres_program("postgres"), "--version"], capture_output=True, text=True, check=False
-    ).stdout.split()[-1]
+    ).stdout.split()[2]  # "postgres (PostgreSQL) 15.18 (Debian ...)"
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB; Python "
@@ -124,7 +124,7 @@ def versions() -> str:
 def human(size: float) -> str:
     for unit, factor in (("GiB", 2**30), ("MiB", MIB), ("KiB", KIB)):
         if size >= factor:
-            return f"{size / factor:g} {unit}"
+            return f"{size / factor:.3g} {unit}"
     return f"{size:g} B"
 
 
@@ -205,20 +205,36 @@ def plot(rows: list[dict], machine: str) -> None:
     figure.savefig(OUTPUT / "database_limits.png", dpi=110)
 
 
+def parsed(row: dict[str, str]) -> dict:
+    """A CSV row with its numbers as numbers again."""
+    numbers = {k: float(v) if "." in v else int(v) for k, v in row.items() if v and k in NUMERIC}
+    return row | numbers
+
+
+NUMERIC = set(FIELDS) - {"database", "outcome", "error"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", nargs="+", default=["postgresql", "sqlite"])
     parser.add_argument("--max-mib", type=int, default=1024)
+    parser.add_argument(
+        "--replot", action="store_true", help="only redraw the table and plot from the CSV"
+    )
     arguments = parser.parse_args()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for database in arguments.databases:
-        rows += measure(database, arguments.max_mib * MIB)
+    if arguments.replot:
+        with (OUTPUT / "database_limits.csv").open() as saved:
+            rows = [parsed(row) for row in csv.DictReader(saved)]
+    else:
+        rows = []
+        for database in arguments.databases:
+            rows += measure(database, arguments.max_mib * MIB)
+        with (OUTPUT / "database_limits.csv").open("w", newline="") as output:
+            writer = csv.DictWriter(output, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
     machine = versions()
-    with (OUTPUT / "database_limits.csv").open("w", newline="") as output:
-        writer = csv.DictWriter(output, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
     write_table(rows, machine)
     plot(rows, machine)
     print((OUTPUT / "database_limits.md").read_text())
