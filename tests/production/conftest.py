@@ -1,10 +1,10 @@
 """The production lane: the session's backend profile on a real deployment (harness/deployment.py).
 
 One ``LocalDeployment`` per session, configured with the profile of ``COOKBOOK_XCOM_BACKEND`` and
-sharing the session's storage server (same bucket, same paths: a recipe's objects are where the
-in-process lane puts them). It starts as soon as the session has collected a check of this lane,
-in a thread that also runs the catalogue through the REST API (HTTP calls only), so both overlap
-the session's in-process tests; the checks here wait for what they need.
+sharing the session's storage server (same bucket, its own prefix ``deployed/``, and its own data
+folder, so the two lanes can run at once). It starts as soon as the session has collected a
+check of this lane, in a thread that also runs the catalogue through the REST API (HTTP calls
+only), so both overlap the session's in-process tests; the checks here wait for what they need.
 
 Which checks a profile runs is ``PRODUCTION_PROFILES`` (harness/backend_profiles.py); a session on
 another profile collects none of them.
@@ -12,7 +12,9 @@ another profile collects none of them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from tests.test_every_recipe import RECIPE_FILES
 HERE = REPO_ROOT / "tests" / "production"
 # DAGs that only make sense on a deployment (queues, a killed worker), beside the recipes.
 DAGS = HERE / "dags"
+OBJECT_STORAGE_PATH = "AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH"
 # Tasks whose worker died are failed (and retried) after this long without a heartbeat.
 HEARTBEAT_TIMEOUT_S = 20
 
@@ -48,12 +51,18 @@ class ProductionLane:
         self.started: Future | None = None
         self.catalogue: Future | None = None
         self._values: dict[str, DeployedRun] | None = None
+        self.to_in_process: dict[str, str] = {}
+        """Where the deployment keeps things -> where the in-process lane keeps them."""
 
     def start(self) -> None:
-        env = self.environment()
         self.deployment = LocalDeployment(
-            env=env, worker_env=WORKER_PRIVATE_KEYS, extra_bundles={"production-checks": DAGS}
+            env=self.environment(),
+            worker_env=WORKER_PRIVATE_KEYS,
+            extra_bundles={"production-checks": DAGS},
         )
+        # Its own data folder (airflow_environment's default under its home), never the session's.
+        deployed_data = self.deployment.airflow_env()["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"]
+        self.to_in_process[deployed_data] = os.environ["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"]
         self.started = self.pool.submit(self.deployment.__enter__)
         self.catalogue = self.pool.submit(self._run_catalogue)
 
@@ -63,8 +72,13 @@ class ProductionLane:
         if BACKEND.store:
             name = connection_env_name(BACKEND.store)
             env[name] = os.environ[name]
-        # Recipes that write files write them where the in-process lane does (same rows).
-        env["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"] = os.environ["AIRFLOW_VAR_COOKBOOK_DATA_ROOT"]
+        if OBJECT_STORAGE_PATH in env:
+            # The same store, another prefix: the lanes run at once, and the in-process lane's
+            # clearing of a task's XComs (and the orphan sweeper) must not touch the deployment's.
+            in_process = env[OBJECT_STORAGE_PATH]
+            parent, name = in_process.rsplit("/", 1)
+            env[OBJECT_STORAGE_PATH] = f"{parent}/deployed/{name}"
+            self.to_in_process[env[OBJECT_STORAGE_PATH]] = in_process
         env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT"] = str(HEARTBEAT_TIMEOUT_S)
         env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL"] = "5"
         return env | TENANT_PUBLIC_KEYS
@@ -87,8 +101,22 @@ class ProductionLane:
         self.running_deployment()
         if self._values is None:
             runs = self.catalogue.result()
-            self._values = {dag_id: read_values(run) for dag_id, run in runs.items()}
+            with self.backend_as_deployed():
+                self._values = {dag_id: read_values(run) for dag_id, run in runs.items()}
         return self._values
+
+    @contextlib.contextmanager
+    def backend_as_deployed(self) -> Iterator[None]:
+        """This process's backend reading the deployment's object prefix, for the block."""
+        deployed = {v: k for k, v in self.to_in_process.items()}
+        saved = os.environ.get(OBJECT_STORAGE_PATH)
+        if saved in deployed:
+            os.environ[OBJECT_STORAGE_PATH] = deployed[saved]
+        try:
+            yield
+        finally:
+            if saved is not None:
+                os.environ[OBJECT_STORAGE_PATH] = saved
 
     def stop(self, failed: bool) -> None:
         """Stop the deployment (its logs kept if the session failed); a catalogue still running

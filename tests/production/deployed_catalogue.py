@@ -140,17 +140,24 @@ def read_values(run: DeployedRun) -> DeployedRun:
     return run
 
 
-def with_run_id_replaced(stored: Any, run_id: str, placeholder: str = "<run id>") -> Any:
-    """``stored`` with ``run_id`` replaced by ``placeholder`` in its strings, also where an object
-    path holds it percent-encoded (an asset-triggered run's id is not the in-process one)."""
+def with_replaced(stored: Any, replacements: dict[str, str]) -> Any:
+    """``stored`` with each key of ``replacements`` replaced by its value in every string."""
+    if isinstance(stored, str):
+        for old, new in replacements.items():
+            stored = stored.replace(old, new)
+        return stored
+    if isinstance(stored, dict):
+        return {k: with_replaced(v, replacements) for k, v in stored.items()}
+    if isinstance(stored, list):
+        return [with_replaced(v, replacements) for v in stored]
+    return stored
+
+
+def run_id_placeholder(run_id: str) -> dict[str, str]:
+    """``run_id`` -> ``<run id>``, also where an object path holds it percent-encoded (an
+    asset-triggered run's id is not the in-process one)."""
     from xcom_backends.base import XComAddress
     from xcom_backends.layers.object_storage import path_part
 
-    if isinstance(stored, str):
-        encoded = path_part(run_id, "run id", XComAddress("", run_id, "", -1, ""))
-        return stored.replace(run_id, placeholder).replace(encoded, placeholder)
-    if isinstance(stored, dict):
-        return {k: with_run_id_replaced(v, run_id, placeholder) for k, v in stored.items()}
-    if isinstance(stored, list):
-        return [with_run_id_replaced(v, run_id, placeholder) for v in stored]
-    return stored
+    encoded = path_part(run_id, "run id", XComAddress("", run_id, "", -1, ""))
+    return {run_id: "<run id>", encoded: "<run id>"}

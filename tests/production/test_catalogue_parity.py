@@ -15,19 +15,22 @@ from tests.harness.backend_profiles import PRODUCTION_PROFILES
 from tests.harness.environment import REPO_ROOT
 from tests.harness.recipe_specs import spec_of
 from tests.harness.stored_rows import sizes_of_fresh_fields
-from tests.production.conftest import runs_on_this_profile
-from tests.production.deployed_catalogue import with_run_id_replaced
+from tests.production.conftest import LANE, runs_on_this_profile
+from tests.production.deployed_catalogue import run_id_placeholder, with_replaced
 from tests.test_every_recipe import RECIPE_FILES
 
 
-def comparable(run_id: str, xcoms) -> list[tuple]:
+def comparable(run_id: str, xcoms, replacements: dict[str, str] | None = None) -> list[tuple]:
+    """Rows to compare: run ids as ``<run id>``, sealed random fields as sizes, and (for the
+    deployment) its own data folder and object prefix as the in-process lane's."""
+    replacements = (replacements or {}) | run_id_placeholder(run_id)
     return [
         (
             x.task_id,
             x.map_index,
             x.key,
-            sizes_of_fresh_fields(with_run_id_replaced(x.stored, run_id)),
-            comparable_value(x.value),
+            sizes_of_fresh_fields(with_replaced(x.stored, replacements)),
+            comparable_value(with_replaced(x.value, replacements)),
         )
         for x in xcoms
     ]
@@ -51,5 +54,7 @@ def test_recipe_on_the_deployment_matches_the_in_process_lane(deployed_runs, rec
     local = recipes.run(dag_id)
 
     assert (deployed.state, deployed.task_states) == (local.state, local.task_states)
-    assert comparable(deployed.run_id, deployed.xcoms) == comparable(local.run_id, local.xcoms)
+    assert comparable(deployed.run_id, deployed.xcoms, LANE.to_in_process) == comparable(
+        local.run_id, local.xcoms
+    )
     assert set(deployed.dag_results) == {x.task_id for x in local.xcoms if x.dag_result}

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.harness.running import deserialize
+from tests.production.conftest import LANE
 
 DAG_ID = "worker_loss"
 RUN_ID = "worker_loss_check"
@@ -56,7 +57,8 @@ def test_each_key_has_one_row_holding_the_retrys_value(run_with_a_lost_worker):
         address = {k: entry[k] for k in ("dag_id", "run_id", "task_id", "map_index", "key")}
         stored = api.xcom_value(DAG_ID, RUN_ID, entry["task_id"], entry["key"], -1)
         assert (entry["task_id"], entry["key"]) not in rows, f"duplicated row {address}"
-        rows[entry["task_id"], entry["key"]] = deserialize(_Row(stored, address))
+        with LANE.backend_as_deployed():
+            rows[entry["task_id"], entry["key"]] = deserialize(_Row(stored, address))
     assert rows == {
         ("list_partitions", "return_value"): ["2026-01-01", "2026-01-02", "2026-01-03"],
         ("export_partitions", "export_started_v1"): {"try_number": 2},
@@ -77,8 +79,9 @@ def test_every_object_of_the_run_has_its_row(run_with_a_lost_worker):
     for entry in api.xcom_entries(DAG_ID, RUN_ID):
         stored = api.xcom_value(DAG_ID, RUN_ID, entry["task_id"], entry["key"], -1)
         referenced.add(stored["uri"])
-    folder = base_path() / DAG_ID
-    objects = {str(path) for path in folder.rglob("*") if path.is_file()}
+    with LANE.backend_as_deployed():
+        folder = base_path() / DAG_ID
+        objects = {str(path) for path in folder.rglob("*") if path.is_file()}
     assert objects == referenced
     assert len(objects) == 4
 
