@@ -43,8 +43,7 @@ def xcom_tab(browser, deployment, dag_id: str, run_id: str, task_id: str):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(deployment.url + XCOM_TAB.format(dag=dag_id, run=run_id, task=task_id))
-    page.get_by_text("return_value").first.wait_for()
-    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Copy to clipboard").first.wait_for()  # a row is shown
     page.get_by_role("button", name="Expand all extra JSON").click()  # values start collapsed
     page.wait_for_load_state("networkidle")
     return page
