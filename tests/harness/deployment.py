@@ -74,6 +74,14 @@ def postgres_program(name: str) -> str:
     raise MissingProgram(f"{name} not found: apt-get install postgresql")
 
 
+def runuser() -> str:
+    """util-linux's ``runuser``: in /usr/sbin, which a minimal PATH (CI's) may not hold."""
+    found = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+    if found is None:
+        raise MissingProgram("runuser not found (util-linux): PostgreSQL cannot run as root")
+    return found
+
+
 def _version_of_path(path: str) -> int:
     return int(Path(path).parents[1].name.split(".")[0])
 
@@ -293,7 +301,7 @@ class LocalDeployment:
             shutil.chown(self.home, "postgres")
             shutil.chown(data, "postgres")
             shutil.chown(self.logs, "postgres")
-            as_postgres = ["runuser", "-u", "postgres", "--"]
+            as_postgres = [runuser(), "-u", "postgres", "--"]
         initdb = [postgres_program("initdb"), "-D", str(data), "-U", "airflow", "--auth=trust"]
         done = subprocess.run(as_postgres + initdb, capture_output=True, text=True, check=False)
         if done.returncode != 0:
