@@ -22,8 +22,7 @@ sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "templates")]
 
 from tests.harness.airflow_ui import open_browser, xcom_tab  # noqa: E402
 from tests.harness.backend_profiles import PROFILES  # noqa: E402
-from tests.harness.deployment import LocalDeployment  # noqa: E402
-from tests.harness.storage_servers import connection_env_name, start_server  # noqa: E402
+from tests.harness.deployment import deploy_profile  # noqa: E402
 
 OUTPUT = REPO_ROOT / "docs" / "screenshots"
 SHOWN = tuple(os.environ.get("SHOTS", "default object-storage-s3").split())
@@ -33,14 +32,7 @@ DAG_ID, TASK_ID, RUN_ID = "basics_reference_not_data", "export_orders", "ui_scre
 def shoot(profile_name: str) -> Path:
     profile = PROFILES[profile_name]
     with contextlib.ExitStack() as stack:
-        store_url, env = None, {}
-        if profile.store:
-            server = start_server(profile.store)
-            stack.callback(server.stop)
-            store_url = server.base_url
-            env[connection_env_name(profile.store)] = os.environ[connection_env_name(profile.store)]
-        env |= profile.environment(store_url)
-        deployment = stack.enter_context(LocalDeployment(env=env))
+        deployment = deploy_profile(profile, stack)
         api = deployment.api()
         api.unpause(DAG_ID)
         api.trigger(DAG_ID, RUN_ID, "2026-01-01T00:00:00+00:00")

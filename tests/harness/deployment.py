@@ -470,26 +470,34 @@ class LocalDeployment:
         self.stop()
 
 
-def main() -> None:
-    from tests.harness.backend_profiles import PROFILES, local_store_url
+def deploy_profile(profile, stack: contextlib.ExitStack) -> LocalDeployment:
+    """A running deployment with a backend profile's settings and its store (a local folder or
+    the store's stand-in server); everything is stopped and removed when ``stack`` closes."""
+    from tests.harness.backend_profiles import local_store_url
     from tests.harness.storage_servers import connection_env_name, start_server
+
+    store_url, env = None, {}
+    if profile.store == "local":
+        store_url = local_store_url(Path(tempfile.mkdtemp(prefix="xcom-cookbook-store-")))
+        stack.callback(shutil.rmtree, store_url.removeprefix("file://"), True)
+    elif profile.store:
+        server = start_server(profile.store)
+        stack.callback(server.stop)
+        store_url = server.base_url
+        env[connection_env_name(profile.store)] = os.environ[connection_env_name(profile.store)]
+    env |= profile.environment(store_url)
+    return stack.enter_context(LocalDeployment(env=env))
+
+
+def main() -> None:
+    from tests.harness.backend_profiles import PROFILES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="default", choices=sorted(PROFILES))
     profile = PROFILES[parser.parse_args().profile]
     with contextlib.ExitStack() as stack:
-        store_url, env = None, {}
-        if profile.store == "local":
-            store_url = local_store_url(Path(tempfile.mkdtemp(prefix="xcom-cookbook-store-")))
-            stack.callback(shutil.rmtree, store_url.removeprefix("file://"), True)
-        elif profile.store:
-            server = start_server(profile.store)
-            stack.callback(server.stop)
-            store_url = server.base_url
-            env[connection_env_name(profile.store)] = os.environ[connection_env_name(profile.store)]
-        env |= profile.environment(store_url)
         print("Starting PostgreSQL, Redis and Airflow (CeleryExecutor)...", flush=True)
-        deployment = stack.enter_context(LocalDeployment(env=env))
+        deployment = deploy_profile(profile, stack)
         print(
             f"\nAirflow UI: {deployment.url}\n"
             f"User: {USERNAME}  Password: {deployment.password}\n"
