@@ -11,35 +11,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.harness.deployment import port_is_free
+from tests.harness.rest_api import AirflowApi, ApiError
 from tests.test_generator import bake, clean_environment
 
 AIRFLOW_URL = "http://127.0.0.1:8080"
 SUMMARY = {"order_count": 1000, "revenue_cents": 125125000, "sample_order_ids": [1, 2, 3]}
-
-
-class AirflowApi:
-    def __init__(self, token: str | None = None) -> None:
-        self.token = token
-
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(
-            AIRFLOW_URL + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"}
-            | ({"Authorization": f"Bearer {self.token}"} if self.token else {}),
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
 
 
 def wait_for(what: str, check, timeout_s: float, log: Path):
@@ -50,15 +33,10 @@ def wait_for(what: str, check, timeout_s: float, log: Path):
             result = check()
             if result:
                 return result
-        except (OSError, urllib.error.URLError, KeyError, ValueError):
+        except (OSError, ApiError, KeyError, ValueError):
             pass
         time.sleep(2)
     pytest.fail(f"{what} within {timeout_s} s; ./dev run printed:\n{log.read_text()[-4000:]}")
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.mark.bake
@@ -78,7 +56,7 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
             start_new_session=True,
         )
     try:
-        anonymous = AirflowApi()
+        anonymous = AirflowApi(AIRFLOW_URL)
 
         def healthy() -> bool:
             health = anonymous.call("GET", "/api/v2/monitor/health")
@@ -90,7 +68,7 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
         wait_for("Airflow was not healthy", healthy, 300, log)
         passwords = project / ".airflow" / "simple_auth_manager_passwords.json.generated"
         login = {"username": "admin", "password": json.loads(passwords.read_text())["admin"]}
-        api = AirflowApi(anonymous.call("POST", "/auth/token", login)["access_token"])
+        api = AirflowApi.login(AIRFLOW_URL, **login)
 
         dag = "/api/v2/dags/starter_xcom"
         wait_for("starter_xcom was not parsed", lambda: api.call("GET", dag), 120, log)
