@@ -83,6 +83,11 @@ class RecipeRunner:
 
     def run(self, dag_id: str) -> RecipeRun:
         spec = spec_of(dag_id)
+        if spec.deployment_only:
+            raise LookupError(
+                f"{dag_id} runs on the production lane only ({spec.deployment_only}): "
+                "read its run with the deployed_runs fixture of tests/production"
+            )
         if BACKEND.name in spec.known_differences:
             pytest.xfail(f"{BACKEND.name} changes {dag_id}: {spec.known_differences[BACKEND.name]}")
         if dag_id not in self._runs and self.runs_elsewhere(dag_id):
@@ -98,7 +103,7 @@ class RecipeRunner:
                     f"No recipe DAG {dag_id!r} under dags/. Known: {sorted(self.dagbag.dag_ids)}; "
                     f"import errors: {self.dagbag.import_errors}"
                 )
-            self._runs[dag_id] = run_recipe(dag, spec.logical_date)
+            self._runs[dag_id] = run_recipe(dag, spec.logical_date, run_after=spec.run_after)
         return self._runs[dag_id]
 
 

@@ -22,7 +22,7 @@ def basics_reference_not_data():
         root = ObjectStoragePath(
             Variable.get("cookbook_data_root", default="file:///tmp/xcom_cookbook_data")
         )
-        path = root / "orders" / f"{context['ds_nodash']}.jsonl"
+        path = root / "orders" / f"{context['dag_run'].run_after:%Y%m%d}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         orders = [{"order_id": i, "amount_cents": 250 * i} for i in range(1, 1001)]
         with path.open("w") as out:

@@ -19,7 +19,7 @@ def cross_dag_asset_producer():
     def export_orders() -> None:
         context = get_current_context()
         context["outlet_events"][orders_export].extra = {
-            "partition": context["ds"],
+            "partition": f"{context['dag_run'].run_after:%Y-%m-%d}",
             "row_count": 1000,
         }
 

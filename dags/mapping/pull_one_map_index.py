@@ -1,7 +1,10 @@
 """Pull one mapped instance's value with ``map_indexes``, or all of them without it.
 
-``ti.xcom_pull`` of a mapped task without ``map_indexes`` returns every instance's value as a
-list. ``map_indexes=1`` returns that one instance's value; a list of indexes returns a list.
+``ti.xcom_pull(task_ids=["square"])`` (a list of task ids) returns every instance's value as a
+list, however many instances there are. ``map_indexes=1`` returns that one instance's value; a
+list of indexes returns a list. The gotcha: ``task_ids="square"`` (a string) also returns a list,
+except when the task expanded to one instance: then it is that one value (see
+``single_instance_pull.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ def mapping_pull_one_map_index():
     def inspect_squares():
         ti = get_current_context()["ti"]
         return {
-            "all": list(ti.xcom_pull(task_ids="square")),
+            "all": ti.xcom_pull(task_ids=["square"]),
             "index_1": ti.xcom_pull(task_ids="square", map_indexes=1),
             "indexes_0_and_2": ti.xcom_pull(task_ids="square", map_indexes=[0, 2]),
         }

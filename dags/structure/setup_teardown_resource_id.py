@@ -15,7 +15,7 @@ from airflow.sdk import dag, get_current_context, setup, task, teardown
 def structure_setup_teardown_resource_id():
     @setup
     def create_cluster() -> str:
-        return f"cluster-{get_current_context()['ds_nodash']}"
+        return f"cluster-{get_current_context()['dag_run'].run_after:%Y%m%d}"
 
     @task
     def run_job(cluster_id: str) -> str:

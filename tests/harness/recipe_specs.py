@@ -18,7 +18,9 @@ from tests.harness.environment import FIXED_LOGICAL_DATE
 class RecipeSpec:
     task_states: dict[str, str] | None = None
     """Each task instance's final state (``task[2]`` for a map index); None: all succeed."""
-    logical_date: datetime = FIXED_LOGICAL_DATE
+    logical_date: datetime | None = FIXED_LOGICAL_DATE
+    """None: a run without a logical date (as asset-triggered runs and many API triggers are); it
+    is still due at ``FIXED_LOGICAL_DATE`` (``run_after``)."""
     run_first: tuple[str, ...] = ()
     """Recipes whose runs this one reads (they run first, in the same session)."""
     profile: str | None = None
@@ -26,6 +28,14 @@ class RecipeSpec:
     another profile runs it in a fresh Airflow process with this one."""
     known_differences: dict[str, str] = field(default_factory=dict)
     """Backend profile -> why that backend changes what the recipe receives (reported as xfail)."""
+    deployment_only: str = ""
+    """Why ``dag.test()`` cannot show the recipe's lesson (it needs a triggerer, a scheduler, the
+    DAG processor or a worker without DB access); set: only the production lane runs it, and
+    its run there is the one the site shows."""
+
+    @property
+    def run_after(self) -> datetime:
+        return self.logical_date or FIXED_LOGICAL_DATE
 
 
 PLAIN = RecipeSpec()
@@ -98,8 +108,38 @@ SPECS: dict[str, RecipeSpec] = {
         logical_date=datetime(2026, 1, 2, tzinfo=UTC), run_first=("cross_dag_export_producer",)
     ),
     "cross_dag_asset_consumer": RecipeSpec(run_first=("cross_dag_asset_producer",)),
+    "cross_dag_trigger_child_with_conf": RecipeSpec(
+        deployment_only="the child run needs a scheduler, and the wait a triggerer"
+    ),
+    "basics_run_without_logical_date": RecipeSpec(logical_date=None),
+    "operators_end_from_trigger": RecipeSpec(
+        deployment_only="dag.test() resumes the task in its method instead of ending it from "
+        "the trigger (pinned in tests/recipes/test_operators.py)"
+    ),
+    "callbacks_task_callbacks_read_xcoms": RecipeSpec(
+        task_states={
+            "count_new_orders": "success",
+            "load_orders": "success",
+            "publish_report": "failed",
+        }
+    ),
+    "callbacks_dag_callback_reads_result": RecipeSpec(
+        deployment_only="dag.test() runs DAG callbacks where a pull fails (pinned in "
+        "tests/recipes/test_callbacks.py); the DAG processor runs them on a deployment"
+    ),
+    "upgrading_orm_query_in_a_task": RecipeSpec(
+        task_states={"list_export_files": "success", "count_export_files": "failed"},
+        deployment_only="dag.test() runs tasks in a process that may open DB sessions; "
+        "workers may not (pinned in tests/recipes/test_upgrading.py)",
+    ),
 }
 
 
 def spec_of(dag_id: str) -> RecipeSpec:
     return SPECS.get(dag_id, PLAIN)
+
+
+def dag_id_of(recipe_file: str) -> str:
+    """A recipe's DAG id is ``<chapter>_<file name>``: ``dags/basics/x.py`` -> ``basics_x``."""
+    chapter, name = recipe_file.removesuffix(".py").split("/")[-2:]
+    return f"{chapter}_{name}"

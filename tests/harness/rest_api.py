@@ -61,8 +61,17 @@ class AirflowApi:
 
     # The calls the lanes make, named as the REST API reference names them.
 
-    def trigger(self, dag_id: str, run_id: str, logical_date: str | None, conf: dict | None = None):
+    def trigger(
+        self,
+        dag_id: str,
+        run_id: str,
+        logical_date: str | None,
+        conf: dict | None = None,
+        run_after: str | None = None,
+    ):
         body = {"dag_run_id": run_id, "logical_date": logical_date, "conf": conf or {}}
+        if run_after:
+            body["run_after"] = run_after
         return self.call("POST", f"/api/v2/dags/{quote(dag_id)}/dagRuns", body)
 
     def unpause(self, dag_id: str) -> None:

@@ -143,11 +143,18 @@ def error_recorder() -> TaskErrorRecorder:
 
 
 def run_recipe(
-    dag: DAG, logical_date: datetime = FIXED_LOGICAL_DATE, run_conf: dict | None = None
+    dag: DAG,
+    logical_date: datetime | None = FIXED_LOGICAL_DATE,
+    run_conf: dict | None = None,
+    run_after: datetime = FIXED_LOGICAL_DATE,
 ) -> RecipeRun:
-    """Run ``dag`` with ``dag.test()`` and read back its task states, XCom rows and errors."""
+    """Run ``dag`` with ``dag.test()`` and read back its task states, XCom rows and errors.
+
+    ``logical_date=None`` is a run without a logical date, due at ``run_after``."""
     recorder = error_recorder()
-    dag_run = dag.test(run_after=logical_date, logical_date=logical_date, run_conf=run_conf)
+    dag_run = dag.test(
+        run_after=logical_date or run_after, logical_date=logical_date, run_conf=run_conf
+    )
     run = read_run(dag.dag_id, dag_run.run_id, dag_run.state)
     run.errors = recorder.take(dag.dag_id, dag_run.run_id)
     return run

@@ -6,6 +6,7 @@ import base64
 import html
 import json
 import os
+import re
 from typing import Any
 
 from tests.harness.environment import REPO_ROOT
@@ -47,6 +48,12 @@ def sizes_of_fresh_fields(stored: Any) -> Any:
     return {**sized(stored), "recipients": [sized(r) for r in stored["recipients"]]}
 
 
+def shown_run_id(run_id: str) -> str:
+    """A run id as the table shows it: the random end of a run without a logical date
+    (``manual__2026-01-01T00:00:00+00:00_30QL78rG``) as ``_<random>``."""
+    return re.sub(r"(\+00:00)_[A-Za-z0-9]{8}$", r"\1_<random>", run_id)
+
+
 def stored_rows_markdown(run: RecipeRun) -> str:
     """A Markdown table of the run's XCom rows as stored, plus the errors of failed tasks.
 
@@ -54,9 +61,10 @@ def stored_rows_markdown(run: RecipeRun) -> str:
     fresh bytes as their size, so that the table is the same on every machine and run.
     """
     home = os.environ["AIRFLOW_HOME"]
+    run_id = shown_run_id(run.run_id)
 
     def cell(text: str, shorten: bool = True) -> str:
-        text = text.replace(home, "$AIRFLOW_HOME")
+        text = text.replace(home, "$AIRFLOW_HOME").replace(run.run_id, run_id)
         if shorten and len(text) > MAX_SHOWN_VALUE_CHARS:
             text = f"{text[: MAX_SHOWN_VALUE_CHARS - 20]}… ({len(text)} characters)"
         return "<code>" + html.escape(text).translate(MARKDOWN_SAFE) + "</code>"
@@ -64,7 +72,7 @@ def stored_rows_markdown(run: RecipeRun) -> str:
     lines = [
         "<!-- Generated from a real run by tests/test_every_recipe.py; "
         "UPDATE_STORED_ROWS=1 ./dev check rewrites it. -->",
-        f"Rows stored by run `{run.run_id}`:",
+        f"Rows stored by run `{run_id}`:",
         "",
         "| task | key | map index | value as stored in the `xcom` table |",
         "| --- | --- | --- | --- |",

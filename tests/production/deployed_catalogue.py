@@ -33,8 +33,12 @@ class DeployedRun:
     dag_results: dict[str, Any]
 
 
-def in_process_run_id(dag_id: str) -> str:
-    return f"manual__{spec_of(dag_id).logical_date.isoformat()}"
+def deployed_run_id(dag_id: str) -> str:
+    """The run id ``dag.test()`` gives the recipe's run (a run without a logical date gets a
+    random suffix there; the deployment's run is named ``..._deployed``)."""
+    spec = spec_of(dag_id)
+    suffix = "" if spec.logical_date else "_deployed"
+    return f"manual__{spec.run_after.isoformat()}{suffix}"
 
 
 def parsed_recipes(api: AirflowApi, expected: int, timeout_s: float) -> dict[str, dict]:
@@ -82,9 +86,11 @@ def run_catalogue(
                 if run_id:
                     started[dag_id] = run_id
             else:
-                date = spec_of(dag_id).logical_date.isoformat()
-                api.trigger(dag_id, in_process_run_id(dag_id), date)
-                started[dag_id] = in_process_run_id(dag_id)
+                spec = spec_of(dag_id)
+                date = spec.logical_date.isoformat() if spec.logical_date else None
+                run_after = spec.run_after.isoformat()
+                api.trigger(dag_id, deployed_run_id(dag_id), date, run_after=run_after)
+                started[dag_id] = deployed_run_id(dag_id)
         for dag_id, run_id in started.items():
             if dag_id not in states:
                 state = api.dag_run(dag_id, run_id)["state"]

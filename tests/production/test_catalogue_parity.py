@@ -20,7 +20,7 @@ from tests.harness.recipe_specs import spec_of
 from tests.harness.stored_rows import sizes_of_fresh_fields
 from tests.production.conftest import LANE, runs_on_this_profile
 from tests.production.deployed_catalogue import run_id_placeholder, with_replaced
-from tests.test_every_recipe import RECIPE_FILES
+from tests.test_every_recipe import IN_PROCESS_RECIPE_FILES
 
 
 def comparable(run_id: str, xcoms, replacements: dict[str, str] | None = None) -> list[tuple]:
@@ -50,7 +50,7 @@ def comparable_value(value):
     return value
 
 
-@pytest.mark.parametrize("recipe_file", RECIPE_FILES)
+@pytest.mark.parametrize("recipe_file", IN_PROCESS_RECIPE_FILES)
 def test_recipe_on_the_deployment_matches_the_in_process_lane(deployed_runs, recipes, recipe_file):
     (dag_id,) = recipes.dag_ids_in(REPO_ROOT / recipe_file)
     if not runs_on_this_profile(dag_id):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import BACKEND
 from tests.harness.airflow_ui import open_browser, xcom_tab
-from tests.production.deployed_catalogue import in_process_run_id
+from tests.production.deployed_catalogue import deployed_run_id
 
 DAG_ID, TASK_ID = "basics_reference_not_data", "export_orders"
 
@@ -22,7 +22,7 @@ def test_the_xcom_tab_shows_the_stored_row(deployed_runs, deployment):
     stored = run.xcoms[[x.task_id for x in run.xcoms].index(TASK_ID)].stored
     offloaded = "object_storage" in BACKEND.stored_as
     with open_browser() as browser:
-        page = xcom_tab(browser, deployment, DAG_ID, in_process_run_id(DAG_ID), TASK_ID)
+        page = xcom_tab(browser, deployment, DAG_ID, deployed_run_id(DAG_ID), TASK_ID)
         table = page.locator("table")
         # Waits until the expanded value is rendered.
         expect(table).to_contain_text('"bytes"' if offloaded else '"row_count"', timeout=30_000)

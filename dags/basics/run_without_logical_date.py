@@ -1,0 +1,35 @@
+"""Name things from fields every run has: a run without a logical date has no ``ds``.
+
+Runs started by an asset event, and runs triggered through the API or UI with no logical date,
+have no ``logical_date``, ``ds`` or ``ds_nodash`` in their context: a task that reads them fails
+with ``KeyError``. ``run_id`` and ``dag_run.run_after`` (when the run was due) exist in every run.
+Use ``run_after`` for a date in a path or partition and ``run_id`` where it must be unique;
+keep ``data_interval_*`` for scheduled runs, where it is set.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, get_current_context, task
+
+
+@dag(schedule=None, tags=["basics"])
+def basics_run_without_logical_date():
+    @task
+    def export_orders():
+        context = get_current_context()
+        day = context["dag_run"].run_after.strftime("%Y-%m-%d")
+        return {
+            "partition": f"orders/{day}",
+            "exported_by_run": context["run_id"],
+            "run_has_ds": "ds" in context,
+        }
+
+    export_orders()
+
+
+dag = basics_run_without_logical_date()
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()

@@ -1,0 +1,40 @@
+"""``@task.virtualenv``: the function runs in a fresh virtualenv; its return value comes back out.
+
+The worker pickles the arguments into a file, runs the function with the virtualenv's Python
+(created with ``uv`` when it is installed), reads the pickled return value back and pushes it
+through the XCom backend as usual. The virtualenv needs neither Airflow nor your XCom backend.
+Use it for a library that conflicts with Airflow's; the gotchas: arguments and results must be
+picklable and then XCom-serializable, and the function cannot use the Airflow context or pull.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, task
+
+
+@dag(schedule=None, tags=["isolated"])
+def isolated_virtualenv_task():
+    @task
+    def count_new_orders() -> int:
+        return 1834
+
+    @task.virtualenv(system_site_packages=False)
+    def score_orders(order_count: int):
+        import importlib.util  # imports belong inside: the function runs in another interpreter
+        import sys
+
+        return {
+            "scored": order_count,
+            "in_a_virtualenv": sys.prefix != sys.base_prefix,
+            "airflow_importable": importlib.util.find_spec("airflow") is not None,
+        }
+
+    score_orders(count_new_orders())
+
+
+dag = isolated_virtualenv_task()
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()

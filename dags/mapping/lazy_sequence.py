@@ -1,0 +1,40 @@
+"""The mapped output a downstream task receives: a lazy sequence, not a list.
+
+A task that takes a mapped task's output gets a ``LazyXComSequence``: ``len()``, indexing
+(negative too), slicing and iteration each ask for the rows they need, in map-index order, when
+they run; nothing is fetched up front. Use it as it is when you read a few items or pass once;
+``list()`` it when you need the values twice or need a real list (to return or to sort). The
+gotcha: a slice is a plain list, but the sequence itself is not JSON: return ``list(values)``.
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:recipe]
+from airflow.sdk import dag, task
+
+
+@dag(schedule=None, tags=["mapping"])
+def mapping_lazy_sequence():
+    @task
+    def count_rows(partition: str) -> int:
+        return {"2026-01-01": 120, "2026-01-02": 95, "2026-01-03": 143}[partition]
+
+    @task
+    def inspect_counts(row_counts):
+        return {
+            "type": type(row_counts).__name__,
+            "len": len(row_counts),
+            "first": row_counts[0],
+            "last": row_counts[-1],
+            "slice": row_counts[1:],
+            "total": sum(row_counts),
+        }
+
+    inspect_counts(count_rows.expand(partition=["2026-01-01", "2026-01-02", "2026-01-03"]))
+
+
+dag = mapping_lazy_sequence()
+# --8<-- [end:recipe]
+
+if __name__ == "__main__":
+    dag.test()

@@ -1,0 +1,90 @@
+"""XCom rows through Airflow's REST API v2: list, read, create, change and delete them.
+
+Copy this module into any Python tool that talks to your API server (it needs ``httpx``, which
+Airflow installs). Get a token first: ``XComEntries.login(url, username, password)`` uses the
+simple auth manager's ``/auth/token``; with another auth manager pass a token you obtained:
+``XComEntries(url, token)``.
+
+What the API server does and does not do, pinned by ``tests/production/test_rest_api_xcoms.py``:
+
+- It never runs your XCom backend. ``get`` returns the row as stored (a reference, ciphertext,
+  a serde envelope); ``deserialize=True`` only decodes Airflow's own serde envelope, and
+  ``stringify=True`` (the default when deserializing) turns it into a Python ``repr`` string.
+- ``create`` and ``update`` store the JSON you send as it is, without your backend: a downstream
+  task reads it as a plain value.
+- ``delete`` removes the row only; an offloaded object stays in the store (the orphan sweeper
+  of the clean-up page finds it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+
+class XComEntries:
+    def __init__(self, base_url: str, token: str):
+        self.http = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    @classmethod
+    def login(cls, base_url: str, username: str, password: str) -> XComEntries:
+        answer = httpx.post(
+            f"{base_url}/auth/token", json={"username": username, "password": password}
+        )
+        answer.raise_for_status()
+        return cls(base_url, answer.json()["access_token"])
+
+    def _path(self, dag_id: str, run_id: str, task_id: str, key: str | None = None) -> str:
+        path = (
+            f"/api/v2/dags/{quote(dag_id, safe='')}/dagRuns/{quote(run_id, safe='')}"
+            f"/taskInstances/{quote(task_id, safe='')}/xcomEntries"
+        )
+        return path if key is None else f"{path}/{quote(key, safe='')}"
+
+    def _send(self, method: str, path: str, **kwargs) -> Any:
+        answer = self.http.request(method, path, **kwargs)
+        if answer.is_error:
+            raise RuntimeError(f"{method} {path} answered {answer.status_code}: {answer.text}")
+        return answer.json() if answer.content else None
+
+    def list(self, dag_id: str, run_id: str, task_id: str = "~") -> list[dict]:
+        """The run's rows (``task_id="~"``: every task), each without its value."""
+        path = self._path(dag_id, run_id, task_id)
+        return self._send("GET", path, params={"limit": 1000})["xcom_entries"]
+
+    def get(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        key: str,
+        map_index: int = -1,
+        deserialize: bool = False,
+        stringify: bool = True,
+    ) -> Any:
+        """One row's value: as stored, or (``deserialize``) serde-decoded, as a repr string
+        unless ``stringify=False``."""
+        params = {"map_index": map_index}
+        if deserialize:
+            params |= {"deserialize": "true", "stringify": str(stringify).lower()}
+        return self._send("GET", self._path(dag_id, run_id, task_id, key), params=params)["value"]
+
+    def create(
+        self, dag_id: str, run_id: str, task_id: str, key: str, value: Any, map_index: int = -1
+    ) -> dict:
+        body = {"key": key, "value": value, "map_index": map_index}
+        return self._send("POST", self._path(dag_id, run_id, task_id), json=body)
+
+    def update(
+        self, dag_id: str, run_id: str, task_id: str, key: str, value: Any, map_index: int = -1
+    ) -> dict:
+        body = {"value": value, "map_index": map_index}
+        return self._send("PATCH", self._path(dag_id, run_id, task_id, key), json=body)
+
+    def delete(self, dag_id: str, run_id: str, task_id: str, key: str, map_index: int = -1):
+        path = self._path(dag_id, run_id, task_id, key)
+        self._send("DELETE", path, params={"map_index": map_index})
