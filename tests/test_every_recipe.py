@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -56,4 +57,20 @@ def check_stored_rows_page(run, recipe_file: str) -> None:
     assert shown.is_file() and shown.read_text() == generated, (
         f"{shown.relative_to(REPO_ROOT)} differs from what {recipe_file} stores now. "
         "Regenerate it with `UPDATE_STORED_ROWS=1 ./dev check` and review the diff."
+    )
+
+
+# Context keys that runs without a logical date (asset-triggered, API-triggered with none) lack.
+NEEDS_A_LOGICAL_DATE = re.compile(
+    r"""\[\s*["'](ds|ds_nodash|logical_date)["']\s*\]|\{\{\s*(ds|ds_nodash|logical_date)\b"""
+)
+
+
+@pytest.mark.parametrize("recipe_file", RECIPE_FILES)
+def test_recipe_reads_only_context_keys_every_run_has(recipe_file):
+    source = (REPO_ROOT / recipe_file).read_text()
+    found = [m.group(0) for m in NEEDS_A_LOGICAL_DATE.finditer(source)]
+    assert not found, (
+        f"{recipe_file} reads {found}: a run without a logical date has no such key (KeyError). "
+        "Use context['dag_run'].run_after or context['run_id'] (basics/run_without_logical_date.py)"
     )

@@ -78,3 +78,14 @@ def test_reference_not_data_stores_under_200_bytes(recipes, stored_form):
     run = recipes.run("basics_reference_not_data")
 
     assert len(json.dumps(run.row("export_orders").stored)) < 200  # a reference, not the data
+
+
+def test_a_run_without_a_logical_date_names_things_from_run_after_and_run_id(recipes):
+    run = recipes.run("basics_run_without_logical_date")
+
+    assert run.run_id.startswith("manual__2026-01-01T00:00:00+00:00_")  # plus a random suffix
+    assert run.value("export_orders") == {
+        "partition": "orders/2026-01-01",
+        "exported_by_run": run.run_id,
+        "run_has_ds": False,
+    }

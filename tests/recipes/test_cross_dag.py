@@ -26,3 +26,10 @@ def test_asset_event_metadata_reaches_the_consumer_without_any_xcom(recipes):
 
     assert producer.xcoms == []
     assert consumer.value("read_export_metadata") == {"partition": "2026-01-01", "row_count": 1000}
+
+
+def test_triggered_child_reads_its_conf_as_params_with_a_default(recipes):
+    run = recipes.run("cross_dag_triggered_child")
+
+    assert run.value("summarize_batch") == {"batch_id": "batch-manual", "row_count": 1834}
+    assert [x.task_id for x in run.xcoms if x.dag_result] == ["summarize_batch"]

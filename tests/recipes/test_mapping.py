@@ -66,3 +66,37 @@ def test_more_than_max_map_length_items_fail_the_producer(recipes):
     assert "unmappable_return_value_length" in run.errors["list_customer_ids"]
     assert run.task_states["email_customer"] == "upstream_failed"
     assert sum(value for _, value in mapped_values(run, "email_batch")) == 1025
+
+
+def test_a_pull_by_task_id_string_collapses_one_instance_to_its_value(recipes):
+    run = recipes.run("mapping_single_instance_pull")
+
+    assert mapped_values(run, "count_lines") == [(0, 1834)]
+    assert run.value("compare_pulls") == {
+        "task_ids_as_string": 1834,
+        "task_ids_as_list": [1834],
+        "argument": [1834],
+    }
+
+
+def test_a_mapped_output_arrives_as_a_lazy_sequence(recipes):
+    run = recipes.run("mapping_lazy_sequence")
+
+    assert run.value("inspect_counts") == {
+        "type": "LazyXComSequence",
+        "len": 3,
+        "first": 120,
+        "last": 143,
+        "slice": [95, 143],
+        "total": 358,
+    }
+
+
+def test_each_instance_of_a_mapped_group_passes_its_own_map_index(recipes):
+    run = recipes.run("mapping_mapped_task_group")
+
+    assert mapped_values(run, "load_partition.extract") == [
+        (0, {"partition": "2026-01-01", "rows": 120}),
+        (1, {"partition": "2026-01-02", "rows": 95}),
+    ]
+    assert run.value("report") == ["2026-01-01: 120 rows ok", "2026-01-02: 95 rows ok"]

@@ -22,3 +22,22 @@ def test_default_is_ignored_without_map_indexes(recipes):
         "default_with_map_indexes": 0,
         "fallback_in_code": 0,
     }
+
+
+def test_task_sdk_pulls_replace_get_many_and_delete_removes_the_row(recipes):
+    run = recipes.run("upgrading_task_sdk_instead_of_orm")
+
+    assert run.value("summarize") == {"orders": 1834, "refunds": 12}
+    assert run.keys("stage_rows") == []  # deleted by delete_scratch_rows
+    assert run.keys("delete_scratch_rows") == []  # its pull found nothing, so it returned None
+
+
+def test_dag_test_lets_a_task_query_the_metadata_db(recipes):
+    """Why ``upgrading_orm_query_in_a_task`` runs on the production lane only: in ``dag.test()``
+    the ORM query works (and reads the stored form, past the backend); a worker refuses it."""
+    from tests.harness.running import run_recipe
+
+    run = run_recipe(recipes.dagbag.get_dag("upgrading_orm_query_in_a_task"))
+
+    assert run.task_states == {"list_export_files": "success", "count_export_files": "success"}
+    assert run.row("count_export_files").stored == 2
