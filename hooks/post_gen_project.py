@@ -17,6 +17,7 @@ EXAMPLE_RECIPES = [
     "classic_push_pull.py",
     "explicit_keys.py",
     "reference_not_data.py",
+    "run_without_logical_date.py",
     "secret_by_reference.py",
     "taskflow_return_value.py",
 ]

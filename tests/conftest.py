@@ -73,6 +73,11 @@ class RecipeRunner:
         self.dagbag = load_recipes()
         self._runs: dict[str, RecipeRun] = {}
 
+    @property
+    def dag_ids(self) -> list[str]:
+        """Every recipe this lane runs (deployment-only recipes are the production lane's)."""
+        return sorted(d for d in self.dagbag.dag_ids if not spec_of(d).deployment_only)
+
     def dag_ids_in(self, recipe_file: Path) -> list[str]:
         """The ids of the DAGs defined in one recipe file."""
         return sorted(d.dag_id for d in self.dagbag.dags.values() if Path(d.fileloc) == recipe_file)

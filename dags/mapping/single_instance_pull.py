@@ -1,7 +1,7 @@
 """A mapped task that expanded to one instance: which pulls still give a list, and which do not.
 
-How many instances a mapped task gets is known only at run time. ``xcom_pull(task_ids="name")``
-returns a list for two or more instances but the bare value for exactly one, so code that
+How many instances a mapped task gets is known only at run time. A pull whose ``task_ids`` is a
+string returns a list for two or more instances but the bare value for exactly one, so code that
 ``list()``s or loops over it breaks on the day only one file arrived. Pull with a list of task
 ids, or take the mapped output as an argument (a lazy sequence): both are a list for any count.
 """

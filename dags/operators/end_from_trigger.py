@@ -6,7 +6,7 @@ resuming only to return the event's payload would waste a worker slot. The gotch
 bypass the XCom backend (no offloading, encryption or contract check), so keep them small and
 non-secret; Airflow 3.3.2 stores each value as JSON text, so a dict arrives downstream as a
 string to ``json.loads``; and the triggerer must import the trigger, so it lives in
-``plugins/`` (here ``templates/deferrable_triggers/``), not in the DAG file. ``dag.test()``
+``plugins/`` (here ``templates/export_ready_trigger.py``), not in the DAG file. ``dag.test()``
 cannot show this (it resumes the task in its method instead): it runs on the production lane.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from airflow.sdk import BaseOperator, dag, task
-from deferrable_triggers.export_ready import ExportReadyTrigger
+from export_ready_trigger import ExportReadyTrigger
 
 
 class ExportReadyOperator(BaseOperator):

@@ -10,8 +10,7 @@ the UI to the external job; the gotcha is that a link is only as fresh as the la
 from __future__ import annotations
 
 # --8<-- [start:recipe]
-from airflow.sdk import BaseOperator, BaseOperatorLink, dag
-from airflow.sdk.bases.xcom import BaseXCom
+from airflow.sdk import BaseOperator, BaseOperatorLink, BaseXCom, dag
 
 
 class JobConsoleLink(BaseOperatorLink):

@@ -16,8 +16,10 @@ Rules (codes as ruff and flake8 print them):
 Keys are understood as string literals or module-level string constants; ``task_ids`` as a
 literal string or list. TaskFlow tasks (``@task`` functions, ``task_id=`` when given) count as
 pushing ``return_value`` when they return a value; classic operators always may. Pulls in Jinja
-strings (``{{ ti.xcom_pull(task_ids='a', key='k') }}``) count. A pull whose key or task ids are not
-literals disables XCL004 for the file. ``# xcom-lint: ignore[XCL004]`` on a line silences it.
+strings (``{{ ti.xcom_pull(task_ids='a', key='k') }}``) count. A pull with ``dag_id=`` reads another
+DAG, so XCL003 does not check it; ``trigger_run_id``, which ``TriggerDagRunOperator`` pushes, counts
+as pushed by any classic operator. A pull whose key or task ids are not literals disables XCL004
+for the file. ``# xcom-lint: ignore[XCL004]`` on a line silences it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ TASK_END_EVENTS = {"TaskSuccessEvent", "TaskFailedEvent", "TaskSkippedEvent", "B
 SECRET_WORDS = ("token", "password", "passwd", "secret", "api_key", "apikey", "credential")
 RETURN_KEY = "return_value"
 AIRFLOW_KEYS = {RETURN_KEY, "skipmixin_key"}
+# Keys Airflow's own operators push besides return_value (exempt from the naming rules).
+OPERATOR_KEYS = {"trigger_run_id"}  # TriggerDagRunOperator: the run it started
 JINJA_PULL = re.compile(
     r"xcom_pull\(\s*task_ids\s*=\s*['\"](?P<task>[^'\"]+)['\"]"
     r"(?:\s*,\s*key\s*=\s*['\"](?P<key>[^'\"]+)['\"])?"
@@ -74,6 +78,7 @@ class Use:
     key: str | None  # None: not a literal
     task_ids: tuple[str, ...] | None  # pulls only; None: not a literal
     node: ast.AST
+    other_dag: bool = False  # pulls only: ``dag_id=`` names a DAG, whose tasks are elsewhere
 
 
 @dataclass
@@ -178,7 +183,13 @@ def collect(tree: ast.Module) -> FileFacts:
                 key_node = keyword(node, "key")
                 key = RETURN_KEY if key_node is None else literal(key_node, facts.constants)
                 ids_node = keyword(node, "task_ids") or (node.args[0] if node.args else None)
-                facts.pulls.append(Use(key, task_ids_of(ids_node, facts.constants), node))
+                dag_node = keyword(node, "dag_id")
+                other_dag = dag_node is not None and not (
+                    isinstance(dag_node, ast.Constant) and dag_node.value is None
+                )
+                facts.pulls.append(
+                    Use(key, task_ids_of(ids_node, facts.constants), node, other_dag)
+                )
             elif name in TASK_END_EVENTS and keyword(node, "xcoms") is not None:
                 facts.trigger_pushes.append(keyword(node, "xcoms"))
             elif name == "XComContract":
@@ -264,9 +275,13 @@ def check_source(source: str, path: str, key_pattern: str = DEFAULT_KEY_PATTERN)
     for use in facts.pulls:
         if use.key is None or use.task_ids is None:
             continue  # not literal, or an XComArg subscript (its producer is wired, not named)
-        if use.key not in AIRFLOW_KEYS:
+        if use.key not in AIRFLOW_KEYS | OPERATOR_KEYS:
             check_name(use.key, use.node)
+        if use.other_dag:
+            continue  # another DAG's tasks are not in this file
         for task_id in use.task_ids:
+            if use.key in OPERATOR_KEYS and task_id in facts.classic_tasks:
+                continue  # pushed by the operator itself
             if (task_id, use.key) not in pushed:
                 report(
                     use.node,

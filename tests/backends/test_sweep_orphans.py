@@ -36,7 +36,7 @@ def test_sweeper_finds_exactly_the_objects_whose_rows_were_deleted(recipes, caps
     from xcom_backends.base import envelope_of
     from xcom_backends.sweep_orphans import find_orphans, main
 
-    for dag_id in recipes.dagbag.dag_ids:
+    for dag_id in recipes.dag_ids:
         recipes.run(dag_id)
     # Nothing is orphaned by the catalogue itself: purge() removed what the retried task's first
     # try wrote, and when the API server refused the 1,025-item list (max_map_length) after the
@@ -47,7 +47,7 @@ def test_sweeper_finds_exactly_the_objects_whose_rows_were_deleted(recipes, caps
     # another's, which must survive.
     offloading, kept = [
         dag_id
-        for dag_id in sorted(recipes.dagbag.dag_ids)
+        for dag_id in recipes.dag_ids
         if any(envelope_of(row.stored) == "object_storage" for row in recipes.run(dag_id).xcoms)
     ][:2]
     kept_uris = [

@@ -134,9 +134,17 @@ PROFILES = {
 # tests/production it runs: the catalogue parity on all, the others where their lesson needs it.
 PARITY = "tests/production/test_catalogue_parity.py"
 UI = "tests/production/test_ui_xcom_tab.py"
+DEPLOYMENT_ONLY = "tests/production/test_deployment_only_recipes.py"
+REST_API = "tests/production/test_rest_api_xcoms.py"
 PRODUCTION_PROFILES = {
-    "default": (PARITY, UI),
-    "object-storage-s3": (PARITY, UI, "tests/production/test_worker_loss.py"),
+    "default": (PARITY, UI, DEPLOYMENT_ONLY, REST_API),
+    "object-storage-s3": (
+        PARITY,
+        UI,
+        DEPLOYMENT_ONLY,
+        REST_API,
+        "tests/production/test_worker_loss.py",
+    ),
     "sealed": (PARITY, "tests/production/test_sealed_per_queue.py"),
 }
 

@@ -113,15 +113,31 @@ class AirflowApi:
             states[label] = ti["state"]
         return states
 
-    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> str:
+    def task_log(
+        self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
+    ) -> str:
         """The task's log (what the UI's log tab shows): one JSON object a line, with its event
         and fields such as ``error_detail`` (the exception a failed try raised)."""
         path = (
             f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
             f"/logs/{try_number}"
         )
-        content = self.call("GET", path, full_content="true")["content"]
+        content = self.call("GET", path, full_content="true", map_index=map_index)["content"]
         return "\n".join(json.dumps(line, ensure_ascii=False) for line in content)
+
+    def task_error(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> str:
+        """``"<exception type>: <message>"`` of the task's last failed try, from its log (the
+        form the in-process lane records), or the log's end if it names no exception."""
+        ti = self.call(
+            "GET",
+            f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
+            + (f"/{map_index}" if map_index >= 0 else ""),
+        )
+        log = self.task_log(dag_id, run_id, task_id, ti["try_number"], map_index)
+        for line in reversed(log.splitlines()):
+            for error in json.loads(line).get("error_detail") or []:
+                return f"{error['exc_type']}: {error['exc_value']}"
+        return log[-500:]
 
     def xcom_entries(self, dag_id: str, run_id: str) -> list[dict]:
         """Every XCom row of the run (``~`` = all tasks), without values."""

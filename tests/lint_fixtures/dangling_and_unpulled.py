@@ -1,5 +1,6 @@
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.python import PythonOperator
+from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import dag, get_current_context, task
 
 BATCH_KEY = "batch_id_v1"
@@ -14,6 +15,7 @@ def announce(ti):
 @dag(schedule=None)
 def dangling():
     announce_batch = PythonOperator(task_id="announce_batch", python_callable=announce)
+    start_child = TriggerDagRunOperator(task_id="start_child", trigger_dag_id="child")
 
     @task
     def count_rows() -> int:
@@ -27,12 +29,15 @@ def dangling():
         ti.xcom_pull(task_ids="count_rows")
         ti.xcom_pull(task_ids="count_row")  # expect: XCL003
         ti.xcom_pull(task_ids="announce_batch", key="batch_idv1")  # expect: XCL003 XCL002
+        ti.xcom_pull(task_ids="start_child", key="trigger_run_id")  # the operator's own key
+        ti.xcom_pull(dag_id="child", task_ids="summarize", run_id="r1")  # another DAG's task
+        ti.xcom_pull(dag_id=None, task_ids="summarise")  # expect: XCL003
 
     templated = BashOperator(
         task_id="templated",
         bash_command="echo {{ ti.xcom_pull(task_ids='anounce_batch', key='batch_id_v1') }}",  # expect: XCL003
     )
-    announce_batch >> [count_rows(), consume(), templated]
+    announce_batch >> start_child >> [count_rows(), consume(), templated]
 
 
 dangling()

@@ -18,7 +18,7 @@ from typing import Any
 
 from tests.harness.recipe_specs import spec_of
 from tests.harness.rest_api import FINISHED, AirflowApi
-from tests.harness.running import StoredXCom, deserialize
+from tests.harness.running import RecipeRun, StoredXCom, deserialize
 
 RECIPES_BUNDLE = "dags-folder"
 
@@ -31,6 +31,28 @@ class DeployedRun:
     task_states: dict[str, str]
     xcoms: list[StoredXCom]
     dag_results: dict[str, Any]
+    errors: dict[str, str]
+    """``task_id`` (``task_id[2]`` for a map index) -> what its failed try raised, from its log."""
+
+    def as_recipe_run(self, replacements: dict[str, str]) -> RecipeRun:
+        """The run as the in-process lane records one (DAG result flags set), every stored
+        string with ``replacements`` applied: what the stored-rows table is made from."""
+        xcoms = [
+            replace(
+                x,
+                stored=with_replaced(x.stored, replacements),
+                dag_result=x.key == "return_value" and x.task_id in self.dag_results,
+            )
+            for x in self.xcoms
+        ]
+        return RecipeRun(
+            dag_id=self.dag_id,
+            run_id=self.run_id,
+            state=self.state,
+            task_states=self.task_states,
+            xcoms=xcoms,
+            errors={k: with_replaced(v, replacements) for k, v in self.errors.items()},
+        )
 
 
 def deployed_run_id(dag_id: str) -> str:
@@ -120,13 +142,20 @@ def read_back(api: AirflowApi, dag_id: str, run_id: str, state: str) -> Deployed
                 value=None,
             )
         )
+    task_states = api.task_states(dag_id, run_id)
+    errors = {}
+    for label, task_state in task_states.items():
+        if task_state == "failed":
+            task_id, _, index = label.rstrip("]").partition("[")
+            errors[label] = api.task_error(dag_id, run_id, task_id, int(index or -1))
     return DeployedRun(
         dag_id=dag_id,
         run_id=run_id,
         state=state,
-        task_states=api.task_states(dag_id, run_id),
+        task_states=task_states,
         xcoms=xcoms,
         dag_results=api.dag_results(dag_id, run_id),
+        errors=errors,
     )
 
 

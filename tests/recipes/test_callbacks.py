@@ -1,4 +1,4 @@
-"""Callbacks chapter: what task and DAG callbacks can read, checked in the notifications they send."""
+"""Callbacks chapter: what task and DAG callbacks read, checked in the notifications they send."""
 
 from __future__ import annotations
 

@@ -33,3 +33,15 @@ def test_triggered_child_reads_its_conf_as_params_with_a_default(recipes):
 
     assert run.value("summarize_batch") == {"batch_id": "batch-manual", "row_count": 1834}
     assert [x.task_id for x in run.xcoms if x.dag_result] == ["summarize_batch"]
+
+
+def test_the_parent_triggers_this_chapters_child_with_a_conf_from_an_xcom(recipes):
+    """``cross_dag_trigger_child_with_conf`` runs on the production lane (its values are checked
+    in tests/production/test_deployment_only_recipes.py); here, the wiring its page describes."""
+    parent = recipes.dagbag.get_dag("cross_dag_trigger_child_with_conf")
+    start_child = parent.get_task("start_child")
+
+    assert recipes.dagbag.get_dag(start_child.trigger_dag_id) is not None
+    assert start_child.upstream_task_ids == {"pick_batch"}  # the XComArg in conf wired it
+    assert (start_child.wait_for_completion, start_child.deferrable) == (True, True)
+    assert start_child.trigger_run_id == "{{ run_id }}__child"

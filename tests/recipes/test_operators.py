@@ -19,7 +19,9 @@ def test_dag_test_resumes_a_task_that_its_trigger_would_end(recipes):
     dag = recipes.dagbag.get_dag("operators_end_from_trigger")
     run = run_recipe(dag)
 
-    assert run.errors == {"wait_for_export": "RuntimeError: the trigger should have ended this task"}
+    assert run.errors == {
+        "wait_for_export": "RuntimeError: the trigger should have ended this task"
+    }
     assert run.xcoms == []
 
 

@@ -2,9 +2,9 @@
 
 The triggerer imports a trigger by its class path from its own ``sys.path``, not from the DAG
 bundle: a trigger defined in a DAG file fails with "Trigger failed to load code ...
-ModuleNotFoundError". Copy this package into the ``plugins/`` folder (on ``sys.path`` in every
+ModuleNotFoundError". Copy this module into the ``plugins/`` folder (on ``sys.path`` in every
 Airflow component) or install it on every triggerer, worker and DAG processor. Its class path is
-``deferrable_triggers.export_ready.ExportReadyTrigger``.
+``export_ready_trigger.ExportReadyTrigger``.
 """
 
 from __future__ import annotations

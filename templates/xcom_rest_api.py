@@ -14,10 +14,17 @@ What the API server does and does not do, pinned by ``tests/production/test_rest
   task reads it as a plain value.
 - ``delete`` removes the row only; an offloaded object stays in the store (the orphan sweeper
   of the clean-up page finds it).
+
+To see the real value of a row that the API shows as a reference or ciphertext, call
+``value_through_backend``: it fetches the stored row and runs the configured XCom backend's
+``deserialize_value`` in *this* process, as a worker would. It needs Airflow, the backend module
+and its settings (``AIRFLOW__CORE__XCOM_BACKEND``, the store's connection, the keys): whoever can
+run it holds what a worker holds.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -88,3 +95,21 @@ class XComEntries:
     def delete(self, dag_id: str, run_id: str, task_id: str, key: str, map_index: int = -1):
         path = self._path(dag_id, run_id, task_id, key)
         self._send("DELETE", path, params={"map_index": map_index})
+
+    def value_through_backend(
+        self, dag_id: str, run_id: str, task_id: str, key: str, map_index: int = -1
+    ) -> Any:
+        """The value a task pulling this row receives: the stored row, deserialized by the XCom
+        backend configured in this process (object fetched, ciphertext opened)."""
+        from airflow.sdk.execution_time.xcom import XCom  # the configured backend
+
+        stored = self.get(dag_id, run_id, task_id, key, map_index)
+        row = SimpleNamespace(
+            value=stored,
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            key=key,
+            map_index=map_index,
+        )
+        return XCom.deserialize_value(row)
