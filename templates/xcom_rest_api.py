@@ -8,8 +8,8 @@ simple auth manager's ``/auth/token``; with another auth manager pass a token yo
 What the API server does and does not do, pinned by ``tests/production/test_rest_api_xcoms.py``:
 
 - It never runs your XCom backend. ``get`` returns the row as stored (a reference, ciphertext,
-  a serde envelope); ``deserialize=True`` only decodes Airflow's own serde envelope, and
-  ``stringify=True`` (the default when deserializing) turns it into a Python ``repr`` string.
+  a serde envelope); ``deserialize=True`` only decodes Airflow's own serde envelope, into a
+  Python ``repr`` string; ``stringify=False`` then returns other rows as their stored JSON.
 - ``create`` and ``update`` store the JSON you send as it is, without your backend: a downstream
   task reads it as a plain value.
 - ``delete`` removes the row only; an offloaded object stays in the store (the orphan sweeper

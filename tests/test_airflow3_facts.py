@@ -78,3 +78,23 @@ def test_pre_3_import_paths_warn_and_name_the_new_one(recipes, statement, new_pa
         exec(statement, {})
     messages = [str(w.message) for w in caught if "deprecated" in str(w.message)]
     assert messages and new_path in messages[0]
+
+
+def test_a_lazy_sequence_fetches_per_operation_and_iterates_until_an_index_is_missing(recipes):
+    """docs/mapping.md: ``len()`` asks once, an index or a slice asks for what it names, and
+    iteration asks item by item until the first missing index, whose 404 the Task SDK's API
+    client logs as an error-level "XCom not found" (Airflow's source, 3.3.2)."""
+    import inspect
+
+    from airflow.sdk.api import client
+    from airflow.sdk.execution_time import lazy_sequence
+
+    sequence = lazy_sequence.LazyXComSequence
+    assert "GetXComCount" in inspect.getsource(sequence.__len__)
+    assert "if self._len is None" in inspect.getsource(sequence.__len__)
+    item = inspect.getsource(sequence.__getitem__)
+    assert "GetXComSequenceSlice" in item and "GetXComSequenceItem" in item
+    iterator = inspect.getsource(lazy_sequence.LazyXComIterator.__next__)
+    assert "self.seq[self.index]" in iterator and "except IndexError" in iterator
+    item_request = inspect.getsource(client.XComOperations.get_sequence_item)
+    assert 'log.error(\n                    "XCom not found"' in item_request
