@@ -98,3 +98,29 @@ def test_a_lazy_sequence_fetches_per_operation_and_iterates_until_an_index_is_mi
     assert "self.seq[self.index]" in iterator and "except IndexError" in iterator
     item_request = inspect.getsource(client.XComOperations.get_sequence_item)
     assert 'log.error(\n                    "XCom not found"' in item_request
+
+
+def test_a_pull_of_a_missing_key_is_logged_as_an_error_and_answers_none(recipes):
+    """docs/pulling.md: the 404 of a pull is logged at error level by the Task SDK's client
+    (Airflow's source, 3.3.2); the recipe's own test checks that the pull answers None."""
+    import inspect
+
+    from airflow.sdk.api import client
+
+    lookup = inspect.getsource(client.XComOperations.get)
+    assert 'log.error(\n                    "XCom not found"' in lookup
+    run = recipes.run("pulling_missing_key")
+    assert run.keys("pull_with_a_typo") == []  # the pull answered None, which it returned
+    assert run.value("receive_missing_return_value") == "received None"
+
+
+def test_native_rendering_turns_a_rendered_field_into_the_python_object(recipes):
+    """docs/pulling.md: templated fields render to text unless the DAG sets
+    ``render_template_as_native_obj=True``."""
+    from airflow.sdk import DAG
+
+    template = "{{ [120, 95] }}"
+    text = DAG("text_rendering", schedule=None).get_template_env().from_string(template)
+    native = DAG("native_rendering", schedule=None, render_template_as_native_obj=True)
+    assert text.render() == "[120, 95]"
+    assert native.get_template_env().from_string(template).render() == [120, 95]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
 
-from tests.harness.environment import environment_without_airflow
+from tests.harness.environment import (
+    DAGS_FOLDER,
+    airflow_environment,
+    environment_without_airflow,
+)
 from tests.harness.fresh_process import python_in_repository
 
 
@@ -24,6 +29,18 @@ def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
     assert "Creating the embedded Airflow metadata DB" in result.stderr
     assert 'xcom process_batch return_value = "processed batch_99482"' in result.stdout
     assert (tmp_path / "airflow.db").is_file()
+
+    # What the README says of `python dags/<chapter>/<recipe>.py` in an Airflow environment: once
+    # the DB is migrated (the tool did it) it runs, from dags/ and from a copy anywhere else
+    # (Airflow 3.3.2; older releases stopped there with "dag is not serialized").
+    env = environment_without_airflow() | airflow_environment(tmp_path)
+    recipe = DAGS_FOLDER / "basics" / "taskflow_return_value.py"
+    elsewhere = tmp_path / "elsewhere" / recipe.name
+    elsewhere.parent.mkdir()
+    shutil.copy(recipe, elsewhere)
+    for path in (recipe, elsewhere):
+        direct = python_in_repository([str(path)], env)
+        assert direct.returncode == 0, direct.stderr[-2000:]
 
 
 def test_a_missing_file_is_refused_with_the_usage(tmp_path):

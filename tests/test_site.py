@@ -193,3 +193,28 @@ def test_every_test_the_threat_model_cites_exists():
         if f"def {name}(" not in (REPO_ROOT / "tests" / path).read_text()
     ]
     assert missing == [], "tests named on the threat-model page that do not exist"
+
+
+# What a copied recipe needs besides Airflow: a support module or template, or configuration.
+NEEDS_MORE = re.compile(
+    r"^\s*from (?:callbacks|custom_types|xcom_backends|export_ready_trigger)\b"
+    r"|Variable\.get|Connection\.get|var\.value",
+    re.MULTILINE,
+)
+
+
+def test_getting_started_lists_every_recipe_that_needs_more_than_airflow():
+    from tests.harness.recipe_specs import dag_id_of, spec_of
+    from tests.test_every_recipe import RECIPE_FILES
+
+    page = (DOCS / "getting-started.md").read_text()
+    unlisted = [
+        recipe
+        for recipe in RECIPE_FILES
+        if (
+            NEEDS_MORE.search((REPO_ROOT / recipe).read_text())
+            or spec_of(dag_id_of(recipe)).run_first
+        )
+        and f"`{recipe.removeprefix('dags/')}`" not in page
+    ]
+    assert unlisted == [], "recipes missing from the 'needs' table of docs/getting-started.md"

@@ -3,25 +3,25 @@
 Runs started by an asset event, and runs triggered through the API or UI with no logical date,
 have no ``logical_date``, ``ds`` or ``ds_nodash`` in their context: a task that reads them fails
 with ``KeyError``. ``run_id`` and ``dag_run.run_after`` (when the run was due) exist in every run.
-Use ``run_after`` for a date in a path or partition and ``run_id`` where it must be unique;
-keep ``data_interval_*`` for scheduled runs, where it is set.
+Use ``run_after`` for a date in a path or partition and ``run_id`` where it must be unique.
+A TaskFlow function receives context keys it declares as parameters (default ``None``), and the
+rest of the context in ``**context``.
 """
 
 from __future__ import annotations
 
 # --8<-- [start:recipe]
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, task
 
 
 @dag(schedule=None, tags=["basics"])
 def basics_run_without_logical_date():
     @task
-    def export_orders():
-        context = get_current_context()
-        day = context["dag_run"].run_after.strftime("%Y-%m-%d")
+    def export_orders(dag_run=None, run_id=None, **context):  # context keys as parameters
+        day = dag_run.run_after.strftime("%Y-%m-%d")
         return {
             "partition": f"orders/{day}",
-            "exported_by_run": context["run_id"],
+            "exported_by_run": run_id,
             "run_has_ds": "ds" in context,
         }
 
