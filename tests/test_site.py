@@ -218,3 +218,19 @@ def test_getting_started_lists_every_recipe_that_needs_more_than_airflow():
         and f"`{recipe.removeprefix('dags/')}`" not in page
     ]
     assert unlisted == [], "recipes missing from the 'needs' table of docs/getting-started.md"
+
+
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+ISSUE_NUMBER = re.compile(r"#\d{4,6}\b")
+
+
+def test_every_issue_number_is_a_link():
+    """``apache/airflow#70173`` is a link to the issue, never bare text (a bare ``#70969`` at the
+    start of a line even renders as a heading)."""
+    bare = [
+        f"{page.relative_to(REPO_ROOT)}: {match}"
+        for page in PAGES
+        if "stored_rows" not in page.parts
+        for match in ISSUE_NUMBER.findall(MARKDOWN_LINK.sub("", page.read_text()))
+    ]
+    assert bare == []
