@@ -113,13 +113,18 @@ def test_site_builds_in_strict_mode(tmp_path):
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"} | {"COOKBOOK_SITE_URL": ""},
         check=False,
     )
     assert build.returncode == 0, build.stderr
     assert "WARNING" not in build.stderr, build.stderr
     assert (tmp_path / "basics" / "index.html").is_file()
     assert_stored_rows_render_as_stored(tmp_path)
+    # No page names a local address as its home (site_url comes from COOKBOOK_SITE_URL, if set).
+    canonical = re.compile(r'<link rel="canonical" href="([^"]*)"')
+    for page in tmp_path.rglob("*.html"):
+        for url in canonical.findall(page.read_text()):
+            assert "127.0.0.1" not in url and "localhost" not in url, f"{page}: {url}"
 
 
 CODE = re.compile(r"<code>(.*?)</code>")
