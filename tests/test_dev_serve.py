@@ -8,8 +8,8 @@ import subprocess
 import time
 import urllib.request
 
-from tests.harness.storage_servers import free_port
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
+from tests.harness.storage_servers import free_port
 
 DOCS_ENVIRONMENT = REPO_ROOT / ".venv-docs"
 
