@@ -4,13 +4,20 @@ The worker pickles the arguments into a file, runs the function with the virtual
 (created with ``uv`` when it is installed), reads the pickled return value back and pushes it
 through the XCom backend as usual. The virtualenv needs neither Airflow nor your XCom backend.
 Use it for a library that conflicts with Airflow's; the gotchas: arguments and results must be
-picklable and then XCom-serializable, and the function cannot use the Airflow context or pull.
+picklable and then XCom-serializable, the function cannot use the Airflow context or pull, and
+without ``python_version`` Airflow asks ``uv`` for an interpreter named ``python``, which Debian-
+based workers lack ("No interpreter found for executable name `python`").
 """
 
 from __future__ import annotations
 
 # --8<-- [start:recipe]
+import sys
+
 from airflow.sdk import dag, task
+
+# The workers' Python version: Airflow then asks for `python3.11` (say), not for `python`.
+WORKER_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 @dag(schedule=None, tags=["isolated"])
@@ -19,7 +26,7 @@ def isolated_virtualenv_task():
     def count_new_orders() -> int:
         return 1834
 
-    @task.virtualenv(system_site_packages=False)
+    @task.virtualenv(python_version=WORKER_PYTHON, system_site_packages=False)
     def score_orders(order_count: int):
         import importlib.util  # imports belong inside: the function runs in another interpreter
         import sys

@@ -32,3 +32,36 @@ def test_the_pod_result_file_becomes_the_return_value(recipes):
 
     assert run.value("run_container_step") == {"rows": 1834, "uri": "s3://exports/orders.parquet"}
     assert run.value("load") == "1834 rows at s3://exports/orders.parquet"
+
+
+def test_without_python_version_uv_is_asked_for_a_python_that_debian_lacks(tmp_path):
+    """The recipe's gotcha: Airflow names the interpreter ``python`` unless ``python_version`` is
+    set, and ``uv venv`` accepts no virtualenv's interpreter: with no system ``python`` on the
+    PATH (Debian ships ``python3``), it fails with exit status 2."""
+    import inspect
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from airflow.providers.standard.operators.python import PythonVirtualenvOperator
+
+    source = inspect.getsource(PythonVirtualenvOperator)
+    assert 'python_bin=f"python{self.python_version}" if self.python_version else "python"' in (
+        source
+    )
+    venv = tmp_path / "venv"
+    path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    if shutil.which("python", path="/usr/bin:/bin"):
+        path = str(Path(sys.executable).parent)  # this machine has a system `python`
+    # `uv run` names its own binary in $UV (a pyenv shim would put pyenv's python on the PATH).
+    created = subprocess.run(
+        [os.environ.get("UV") or shutil.which("uv"), "venv", "--python", "python", str(venv)],
+        env={"PATH": path, "HOME": str(tmp_path), "UV_PYTHON_DOWNLOADS": "never"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 2
+    assert "No interpreter found for executable name `python`" in created.stderr
