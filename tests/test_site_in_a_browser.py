@@ -115,6 +115,36 @@ def test_page_loads_on_a_phone_without_errors_or_overflow(phone, site, path):
     assert untitled == [], f"{path}: Python blocks without their source file as title"
 
 
+@pytest.fixture(scope="module")
+def laptop(browser):
+    page = browser.new_page(viewport=LAPTOP)
+    yield page
+    page.close()
+
+
+RECIPE_PAGES = sorted(
+    {
+        f"/{Path(page).relative_to('docs').with_suffix('')}/"
+        for page, path, _ in includes()
+        if path.startswith("dags/")
+    }
+)
+
+
+@pytest.mark.parametrize("path", RECIPE_PAGES)
+def test_recipe_code_fits_the_column_of_a_laptop_page(laptop, site, path):
+    """No line of a recipe is cut off at 1280 pixels: its block does not scroll sideways."""
+    laptop.goto(site + path)
+    cut = laptop.evaluate(
+        """() => Array.from(document.querySelectorAll('.md-content .highlight'))
+            .filter(h => (h.querySelector('.filename') || {}).textContent?.startsWith('dags/'))
+            .map(h => h.querySelector('pre > code'))
+            .filter(code => code.scrollWidth > code.clientWidth + 1)
+            .map(code => code.closest('.highlight').querySelector('.filename').textContent)"""
+    )
+    assert cut == [], f"{path}: recipe code wider than the column (dags/ruff.toml line-length)"
+
+
 def test_stored_rows_read_as_stored(browser, site):
     page = browser.new_page(viewport=LAPTOP)
     for table in sorted((REPO_ROOT / "docs" / "stored_rows").glob("*.md")):

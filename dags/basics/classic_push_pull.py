@@ -13,7 +13,8 @@ from airflow.sdk import DAG
 
 
 def push_batch_id_and_status(ti):
-    # An explicit, specific key: the row shows up as `batch_status_v1` in the UI's XCom tab.
+    # An explicit, specific key: the row shows up as `batch_status_v1` in the
+    # UI's XCom tab.
     ti.xcom_push(key="batch_status_v1", value="ready_for_processing")
     # The return value is pushed too, under the key `return_value`.
     return "batch_99482"
@@ -21,13 +22,20 @@ def push_batch_id_and_status(ti):
 
 def pull_batch_id_and_status(ti):
     batch_id = ti.xcom_pull(task_ids="announce_batch", key="return_value")
-    batch_status = ti.xcom_pull(task_ids="announce_batch", key="batch_status_v1")
+    batch_status = ti.xcom_pull(
+        task_ids="announce_batch", key="batch_status_v1"
+    )
     if batch_status != "ready_for_processing":
-        raise ValueError(f"Batch {batch_id} is {batch_status!r}, expected 'ready_for_processing'")
+        raise ValueError(
+            f"Batch {batch_id} is {batch_status!r}, "
+            "expected 'ready_for_processing'"
+        )
     return f"processed {batch_id}"
 
 
-with DAG(dag_id="basics_classic_push_pull", schedule=None, tags=["basics"]) as dag:
+with DAG(
+    dag_id="basics_classic_push_pull", schedule=None, tags=["basics"]
+) as dag:
     announce_batch = PythonOperator(
         task_id="announce_batch", python_callable=push_batch_id_and_status
     )

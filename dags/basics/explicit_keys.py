@@ -10,9 +10,14 @@ from __future__ import annotations
 # --8<-- [start:recipe]
 from airflow.sdk import dag, get_current_context, task
 
-# Declared once; producers and consumers use the constant, never a retyped string.
-PROCESSED_CUSTOMER_COUNT_V1 = "processed_customer_count_v1"  # int: every processed customer
-PROCESSED_CUSTOMER_COUNT_V2 = "processed_customer_count_v2"  # dict: billable and test accounts
+# Declared once; producers and consumers use the constant, never a retyped
+# string.
+PROCESSED_CUSTOMER_COUNT_V1 = (
+    "processed_customer_count_v1"  # int: every processed customer
+)
+PROCESSED_CUSTOMER_COUNT_V2 = (
+    "processed_customer_count_v2"  # dict: billable and test accounts
+)
 
 CUSTOMERS = [
     {"id": 1, "email": "ana@example.com", "test_account": False},
@@ -41,13 +46,17 @@ def basics_explicit_keys():
     @task
     def report_legacy() -> str:
         ti = get_current_context()["ti"]
-        count = ti.xcom_pull(task_ids="clean_customers", key=PROCESSED_CUSTOMER_COUNT_V1)
+        count = ti.xcom_pull(
+            task_ids="clean_customers", key=PROCESSED_CUSTOMER_COUNT_V1
+        )
         return f"{count} customers processed"
 
     @task
     def bill_customers() -> int:
         ti = get_current_context()["ti"]
-        counts = ti.xcom_pull(task_ids="clean_customers", key=PROCESSED_CUSTOMER_COUNT_V2)
+        counts = ti.xcom_pull(
+            task_ids="clean_customers", key=PROCESSED_CUSTOMER_COUNT_V2
+        )
         return counts["billable"]
 
     clean_customers() >> [report_legacy(), bill_customers()]

@@ -10,25 +10,41 @@ from __future__ import annotations
 # --8<-- [start:recipe]
 import json
 
-from airflow.sdk import ObjectStoragePath, Variable, dag, get_current_context, task
+from airflow.sdk import (
+    ObjectStoragePath,
+    Variable,
+    dag,
+    get_current_context,
+    task,
+)
 
 
 @dag(schedule=None, tags=["basics"])
 def basics_reference_not_data():
+    # No `-> dict` on export_orders: that annotation turns on multiple_outputs.
     @task
-    def export_orders():  # no `-> dict` here: that annotation turns on multiple_outputs
+    def export_orders():
         context = get_current_context()
-        # Where data goes is configuration, e.g. "s3://aws_default@my-bucket/exports".
+        # Where data goes is configuration,
+        # e.g. "s3://aws_default@my-bucket/exports".
         root = ObjectStoragePath(
-            Variable.get("cookbook_data_root", default="file:///tmp/xcom_cookbook_data")
+            Variable.get(
+                "cookbook_data_root", default="file:///tmp/xcom_cookbook_data"
+            )
         )
         path = root / "orders" / f"{context['dag_run'].run_after:%Y%m%d}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        orders = [{"order_id": i, "amount_cents": 250 * i} for i in range(1, 1001)]
+        orders = [
+            {"order_id": i, "amount_cents": 250 * i} for i in range(1, 1001)
+        ]
         with path.open("w") as out:
             out.writelines(json.dumps(order) + "\n" for order in orders)
         # The XCom carries the reference and two numbers, not the 1,000 orders.
-        return {"uri": str(path), "row_count": len(orders), "size_bytes": path.stat().st_size}
+        return {
+            "uri": str(path),
+            "row_count": len(orders),
+            "size_bytes": path.stat().st_size,
+        }
 
     @task
     def total_revenue(export: dict) -> int:
@@ -36,8 +52,9 @@ def basics_reference_not_data():
             orders = [json.loads(line) for line in lines]
         if len(orders) != export["row_count"]:
             raise ValueError(
-                f"{export['uri']} holds {len(orders)} orders, the export announced "
-                f"{export['row_count']}: the file changed after export_orders wrote it."
+                f"{export['uri']} holds {len(orders)} orders, the export "
+                f"announced {export['row_count']}: the file changed after "
+                "export_orders wrote it."
             )
         return sum(order["amount_cents"] for order in orders)
 

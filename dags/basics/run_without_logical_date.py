@@ -16,8 +16,9 @@ from airflow.sdk import dag, task
 
 @dag(schedule=None, tags=["basics"])
 def basics_run_without_logical_date():
+    # Context keys as parameters.
     @task
-    def export_orders(dag_run=None, run_id=None, **context):  # context keys as parameters
+    def export_orders(dag_run=None, run_id=None, **context):
         day = dag_run.run_after.strftime("%Y-%m-%d")
         return {
             "partition": f"orders/{day}",

@@ -20,7 +20,8 @@ def basics_secret_by_reference():
 
     @task
     def call_warehouse(warehouse_conn_id: str):
-        connection = Connection.get(warehouse_conn_id)  # resolved in the consumer's worker
+        # Resolved in the consumer's worker.
+        connection = Connection.get(warehouse_conn_id)
         token = connection.password
         # ... call the API with `token` here; return only what is not secret.
         return {"host": connection.host, "authenticated": bool(token)}

@@ -15,7 +15,8 @@ from airflow.sdk import Connection, dag, task
 def basics_secret_in_xcom_leaks():
     @task
     def fetch_api_token() -> str:
-        # WRONG: the return value is an XCom, so the secret is written to the metadata DB.
+        # WRONG: the return value is an XCom, so the secret is written to the
+        # metadata DB.
         return Connection.get("warehouse_api").password
 
     @task

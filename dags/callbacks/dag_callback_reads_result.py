@@ -13,12 +13,17 @@ from __future__ import annotations
 
 # --8<-- [start:recipe]
 from airflow.sdk import dag, task
+
 from callbacks._notifications import send
 
 
 def report_run(context):
     summary = context["ti"].xcom_pull(task_ids="summarize_orders")
-    send(context["dag"].dag_id, "run_report", {"run_id": context["run_id"], "summary": summary})
+    send(
+        context["dag"].dag_id,
+        "run_report",
+        {"run_id": context["run_id"], "summary": summary},
+    )
 
 
 @dag(schedule=None, on_success_callback=report_run, tags=["callbacks"])
@@ -28,7 +33,7 @@ def callbacks_dag_callback_reads_result():
         return 1834
 
     @task
-    def summarize_orders(count: int):  # no `-> dict`: it would turn on multiple_outputs
+    def summarize_orders(count: int):  # no `-> dict`: see Basics
         return {"new_orders": count, "status": "loaded"}
 
     summarize_orders(count_new_orders())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 # --8<-- [start:recipe]
 from airflow.sdk import BaseNotifier, dag, get_current_context, task
+
 from callbacks._notifications import send
 
 
@@ -24,7 +25,8 @@ class RunReportNotifier(BaseNotifier):
 
     def notify(self, context):
         ti = context["ti"]
-        send(ti.dag_id, ti.task_id, {"message": self.message})  # already rendered
+        # Already rendered.
+        send(ti.dag_id, ti.task_id, {"message": self.message})
 
 
 def alert_on_failure(context):
@@ -34,7 +36,9 @@ def alert_on_failure(context):
         ti.task_id,
         {
             "error": str(context["exception"]),
-            "pages_before_failing": ti.xcom_pull(task_ids=ti.task_id, key="published_pages_v1"),
+            "pages_before_failing": ti.xcom_pull(
+                task_ids=ti.task_id, key="published_pages_v1"
+            ),
             "orders_in_run": ti.xcom_pull(task_ids="count_new_orders"),
         },
     )
@@ -59,7 +63,9 @@ def callbacks_task_callbacks_read_xcoms():
     def publish_report(count: int) -> None:
         ti = get_current_context()["ti"]
         ti.xcom_push(key="published_pages_v1", value=3)
-        raise ConnectionError("report server closed the connection after page 3")
+        raise ConnectionError(
+            "report server closed the connection after page 3"
+        )
 
     count = count_new_orders()
     load_orders(count)

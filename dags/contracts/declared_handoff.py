@@ -26,7 +26,9 @@ def contracts_declared_handoff():
     @task
     def export_orders() -> None:
         ti = get_current_context()["ti"]
-        ORDERS_MANIFEST.push(ti, {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000})
+        ORDERS_MANIFEST.push(
+            ti, {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000}
+        )
 
     @task
     def load_orders() -> int:
@@ -34,7 +36,8 @@ def contracts_declared_handoff():
         return manifest["rows"]
 
     announce_load = BashOperator(
-        task_id="announce_load", bash_command=f'echo "loading {ORDERS_MANIFEST.template}"'
+        task_id="announce_load",
+        bash_command=f'echo "loading {ORDERS_MANIFEST.template}"',
     )
 
     export_orders() >> [load_orders(), announce_load]

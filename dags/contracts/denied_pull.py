@@ -20,7 +20,8 @@ def contracts_denied_pull():
     @task
     def export_orders() -> None:
         ORDERS_MANIFEST.push(
-            get_current_context()["ti"], {"uri": "s3://warehouse/orders/1.parquet"}
+            get_current_context()["ti"],
+            {"uri": "s3://warehouse/orders/1.parquet"},
         )
 
     @task
@@ -29,7 +30,8 @@ def contracts_denied_pull():
 
     @task
     def notify_channel() -> str:
-        manifest = ORDERS_MANIFEST.pull(get_current_context()["ti"])  # not a declared reader
+        # Not a declared reader.
+        manifest = ORDERS_MANIFEST.pull(get_current_context()["ti"])
         return f"exported to {manifest['uri']}"
 
     export_orders() >> [load_orders(), notify_channel()]

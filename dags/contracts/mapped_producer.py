@@ -24,14 +24,20 @@ def contracts_mapped_producer():
     @task
     def count_region_orders(region: str) -> None:
         order_counts = {"emea": 120, "amer": 340, "apac": 95}
-        REGION_ORDER_COUNT.push(get_current_context()["ti"], order_counts[region])
+        REGION_ORDER_COUNT.push(
+            get_current_context()["ti"], order_counts[region]
+        )
 
     @task
     def total_orders() -> int:
-        counts = REGION_ORDER_COUNT.pull(get_current_context()["ti"])  # one per map index
+        # One per map index.
+        counts = REGION_ORDER_COUNT.pull(get_current_context()["ti"])
         return sum(counts)
 
-    count_region_orders.expand(region=["emea", "amer", "apac"]) >> total_orders()
+    (
+        count_region_orders.expand(region=["emea", "amer", "apac"])
+        >> total_orders()
+    )
 
 
 dag = contracts_mapped_producer()

@@ -27,7 +27,9 @@ ORDERS_MANIFEST = XComContract(
     key="orders_manifest_v1",
     producer="export_orders",
     readers={"load_orders"},
-    seal_for={"orders_team"},  # key ids, resolved as Variables xcom_seal_*_key_orders_team
+    seal_for={
+        "orders_team"
+    },  # key ids, resolved as Variables xcom_seal_*_key_orders_team
 )
 
 
@@ -35,7 +37,10 @@ ORDERS_MANIFEST = XComContract(
 def contracts_sealed_value():
     @task
     def export_orders() -> None:
-        manifest = {"uri": "s3://orders-team/exports/20260101.parquet", "rows": 1834}
+        manifest = {
+            "uri": "s3://orders-team/exports/20260101.parquet",
+            "rows": 1834,
+        }
         ORDERS_MANIFEST.push(get_current_context()["ti"], manifest)
 
     @task

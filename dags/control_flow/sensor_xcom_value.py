@@ -11,7 +11,9 @@ from airflow.sdk import ObjectStoragePath, PokeReturnValue, Variable, dag, task
 
 
 def landing_folder() -> ObjectStoragePath:
-    root = Variable.get("cookbook_data_root", default="file:///tmp/xcom_cookbook_data")
+    root = Variable.get(
+        "cookbook_data_root", default="file:///tmp/xcom_cookbook_data"
+    )
     return ObjectStoragePath(root) / "landing"
 
 
@@ -21,19 +23,24 @@ def control_flow_sensor_xcom_value():
     def deliver_file() -> None:
         folder = landing_folder()
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "orders_20260101.csv").write_text("order_id,amount_cents\n1,250\n")
+        (folder / "orders_20260101.csv").write_text(
+            "order_id,amount_cents\n1,250\n"
+        )
 
     @task.sensor(poke_interval=1, timeout=60, mode="poke")
     def wait_for_orders_file() -> PokeReturnValue:
         found = sorted(p.name for p in landing_folder().glob("orders_*.csv"))
-        return PokeReturnValue(is_done=bool(found), xcom_value=found[0] if found else None)
+        return PokeReturnValue(
+            is_done=bool(found), xcom_value=found[0] if found else None
+        )
 
     @task
     def ingest(file_name: str) -> str:
         return f"ingested {file_name}"
 
     orders_file = wait_for_orders_file()
-    deliver_file() >> orders_file  # in production: another system delivers the file
+    # In production: another system delivers the file.
+    (deliver_file() >> orders_file)
     ingest(orders_file)
 
 

@@ -19,7 +19,10 @@ def cross_dag_asset_consumer():
     def read_export_metadata():
         events = get_current_context()["inlet_events"][orders_export]
         latest = events[-1]
-        return {"partition": latest.extra["partition"], "row_count": latest.extra["row_count"]}
+        return {
+            "partition": latest.extra["partition"],
+            "row_count": latest.extra["row_count"],
+        }
 
     read_export_metadata()
 

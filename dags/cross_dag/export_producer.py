@@ -16,9 +16,11 @@ def cross_dag_export_producer():
     @task
     def publish_manifest() -> None:
         context = get_current_context()
-        context["ti"].xcom_push(  # xcom-lint: ignore[XCL004] read by another DAG
+        day = f"{context['dag_run'].run_after:%Y-%m-%d}"
+        ti = context["ti"]
+        ti.xcom_push(  # xcom-lint: ignore[XCL004] read by another DAG
             key="export_manifest_v1",
-            value={"prefix": f"exports/{context['dag_run'].run_after:%Y-%m-%d}/", "file_count": 3},
+            value={"prefix": f"exports/{day}/", "file_count": 3},
         )
 
     publish_manifest()

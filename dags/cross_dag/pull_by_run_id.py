@@ -11,21 +11,28 @@ from __future__ import annotations
 # --8<-- [start:recipe]
 from airflow.sdk import Param, dag, get_current_context, task
 
-PRODUCER = {"dag_id": "cross_dag_export_producer", "task_ids": "publish_manifest"}
+PRODUCER = {
+    "dag_id": "cross_dag_export_producer",
+    "task_ids": "publish_manifest",
+}
 
 
 @dag(
     schedule=None,
     tags=["cross_dag"],
-    params={"producer_run_id": Param("manual__2026-01-01T00:00:00+00:00", type="string")},
+    params={
+        "producer_run_id": Param(
+            "manual__2026-01-01T00:00:00+00:00", type="string"
+        )
+    },
 )
 def cross_dag_pull_by_run_id():
     @task
     def read_manifest():
         context = get_current_context()
-        ti = context["ti"]
+        ti, run_id = context["ti"], context["params"]["producer_run_id"]
         by_run_id = ti.xcom_pull(
-            **PRODUCER, key="export_manifest_v1", run_id=context["params"]["producer_run_id"]
+            **PRODUCER, key="export_manifest_v1", run_id=run_id
         )
         by_prior_dates = ti.xcom_pull(
             **PRODUCER, key="export_manifest_v1", include_prior_dates=True
@@ -33,7 +40,7 @@ def cross_dag_pull_by_run_id():
         if by_run_id is None:
             raise LookupError(
                 f"No export_manifest_v1 from {PRODUCER['dag_id']} run "
-                f"{context['params']['producer_run_id']!r}: pass an existing run id in the conf."
+                f"{run_id!r}: pass an existing run id in the conf."
             )
         return {"by_run_id": by_run_id, "by_prior_dates": by_prior_dates}
 

@@ -11,7 +11,9 @@ so this recipe runs on the production lane only.
 from __future__ import annotations
 
 # --8<-- [start:recipe]
-from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
+from airflow.providers.standard.operators.trigger_dagrun import (
+    TriggerDagRunOperator,
+)
 from airflow.sdk import dag, get_current_context, task
 
 
@@ -34,9 +36,13 @@ def cross_dag_trigger_child_with_conf():
     @task
     def read_child_result():
         ti = get_current_context()["ti"]
-        child_run_id = ti.xcom_pull(task_ids="start_child", key="trigger_run_id")
+        child_run_id = ti.xcom_pull(
+            task_ids="start_child", key="trigger_run_id"
+        )
         return ti.xcom_pull(
-            dag_id="cross_dag_triggered_child", task_ids="summarize_batch", run_id=child_run_id
+            dag_id="cross_dag_triggered_child",
+            task_ids="summarize_batch",
+            run_id=child_run_id,
         )
 
     start_child >> read_child_result()

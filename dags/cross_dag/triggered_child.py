@@ -11,7 +11,11 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, get_current_context, task
 
 
-@dag(schedule=None, params={"batch_id": Param("batch-manual", type="string")}, tags=["cross_dag"])
+@dag(
+    schedule=None,
+    params={"batch_id": Param("batch-manual", type="string")},
+    tags=["cross_dag"],
+)
 def cross_dag_triggered_child():
     @task
     def summarize_batch():

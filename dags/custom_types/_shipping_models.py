@@ -33,7 +33,7 @@ class Invoice(BaseModel):
 
 @dataclass
 class CarrierQuote:
-    """Deliberately left off the allow list by ``class_not_in_allow_list.py``."""
+    """Left off the allow list on purpose by ``class_not_in_allow_list.py``."""
 
     carrier: str
     price_cents: int

@@ -22,7 +22,9 @@ def custom_types_builtin_round_trips():
     @task
     def produce_values() -> None:
         ti = get_current_context()["ti"]
-        ti.xcom_push(key="loaded_at_v1", value=datetime(2026, 1, 1, 6, 30, tzinfo=UTC))
+        ti.xcom_push(
+            key="loaded_at_v1", value=datetime(2026, 1, 1, 6, 30, tzinfo=UTC)
+        )
         ti.xcom_push(key="price_v1", value=Decimal("1.10"))
         ti.xcom_push(key="bounding_box_v1", value=(0, 0, 10, 10))
         ti.xcom_push(key="regions_v1", value={"emea"})
@@ -34,8 +36,14 @@ def custom_types_builtin_round_trips():
         ti = get_current_context()["ti"]
         keys = ["loaded_at_v1", "price_v1", "bounding_box_v1", "regions_v1"]
         keys += ["counts_by_hour_v1", "origin_v1"]
-        received = {key: ti.xcom_pull(task_ids="produce_values", key=key) for key in keys}
-        return {key: f"{type(value).__name__}: {value!r}" for key, value in received.items()}
+        received = {
+            key: ti.xcom_pull(task_ids="produce_values", key=key)
+            for key in keys
+        }
+        return {
+            key: f"{type(value).__name__}: {value!r}"
+            for key, value in received.items()
+        }
 
     produce_values() >> describe_received()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --8<-- [start:recipe]
 from airflow.sdk import dag, task
+
 from custom_types._shipping_models import CarrierQuote
 
 

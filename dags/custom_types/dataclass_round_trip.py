@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --8<-- [start:recipe]
 from airflow.sdk import dag, task
+
 from custom_types._shipping_models import Shipment
 
 
@@ -21,7 +22,10 @@ def custom_types_dataclass_round_trip():
     @task
     def label_shipment(shipment: Shipment) -> str:
         assert isinstance(shipment, Shipment)
-        return f"{shipment.shipment_id}: {shipment.parcel_count} parcels, {shipment.weight_kg} kg"
+        return (
+            f"{shipment.shipment_id}: {shipment.parcel_count} parcels, "
+            f"{shipment.weight_kg} kg"
+        )
 
     label_shipment(plan_shipment())
 

@@ -16,11 +16,17 @@ from airflow.sdk import dag, task
 def custom_types_dataframe_round_trip():
     @task
     def revenue_by_region() -> pd.DataFrame:
-        return pd.DataFrame({"region": ["emea", "apac"], "revenue_cents": [125000, 98000]})
+        return pd.DataFrame(
+            {"region": ["emea", "apac"], "revenue_cents": [125000, 98000]}
+        )
 
     @task
     def top_region(summary: pd.DataFrame) -> str:
-        return str(summary.sort_values("revenue_cents", ascending=False).iloc[0]["region"])
+        return str(
+            summary.sort_values("revenue_cents", ascending=False).iloc[0][
+                "region"
+            ]
+        )
 
     top_region(revenue_by_region())
 

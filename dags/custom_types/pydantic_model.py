@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # --8<-- [start:recipe]
 from airflow.sdk import dag, task
+
 from custom_types._shipping_models import Invoice
 
 
@@ -19,7 +20,8 @@ def custom_types_pydantic_model():
 
     @task
     def book_invoice(invoice: Invoice) -> str:
-        return f"{invoice.invoice_id}: {invoice.amount_cents / 100:.2f} {invoice.currency}"
+        amount = invoice.amount_cents / 100
+        return f"{invoice.invoice_id}: {amount:.2f} {invoice.currency}"
 
     book_invoice(issue_invoice())
 

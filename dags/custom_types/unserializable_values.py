@@ -28,7 +28,11 @@ def custom_types_unserializable_values():
 
     @task
     def return_converted():
-        return {"image_size": len(b"\x89PNG"), "score": None, "values": np.array([1, 2]).tolist()}
+        return {
+            "image_size": len(b"\x89PNG"),
+            "score": None,
+            "values": np.array([1, 2]).tolist(),
+        }
 
     [return_bytes(), return_nan(), return_ndarray(), return_converted()]
 

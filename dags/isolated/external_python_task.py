@@ -19,13 +19,16 @@ def isolated_external_python_task():
     def count_new_orders() -> int:
         return 1834
 
-    @task.external_python(python="{{ var.value.get('reporting_python', '/usr/bin/python3') }}")
+    @task.external_python(
+        python="{{ var.value.get('reporting_python', '/usr/bin/python3') }}"
+    )
     def build_report(order_count: int):
         import importlib.util
 
         return {
             "orders": order_count,
-            "airflow_importable": importlib.util.find_spec("airflow") is not None,
+            "airflow_importable": importlib.util.find_spec("airflow")
+            is not None,
         }
 
     build_report(count_new_orders())

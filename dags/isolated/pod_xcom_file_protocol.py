@@ -20,7 +20,8 @@ from pathlib import Path
 
 from airflow.sdk import dag, task
 
-# The container's side: any program, in any language, that writes /airflow/xcom/return.json.
+# The container's side: any program, in any language, that writes
+# /airflow/xcom/return.json.
 CONTAINER_COMMAND = (
     'mkdir -p "$POD_ROOT/airflow/xcom" && '
     'printf \'{"rows": 1834, "uri": "s3://exports/orders.parquet"}\' '
@@ -32,11 +33,17 @@ CONTAINER_COMMAND = (
 def isolated_pod_xcom_file_protocol():
     @task
     def run_container_step():
-        with tempfile.TemporaryDirectory() as pod_root:  # stands in for the pod's shared volume
+        # Stands in for the pod's shared volume.
+        with tempfile.TemporaryDirectory() as pod_root:
             env = os.environ | {"POD_ROOT": pod_root}
-            subprocess.run(["sh", "-c", CONTAINER_COMMAND], env=env, check=True)
-            # The sidecar's side: read the file, parse it; the worker pushes what this returns.
-            return json.loads(Path(pod_root, "airflow", "xcom", "return.json").read_text())
+            subprocess.run(
+                ["sh", "-c", CONTAINER_COMMAND], env=env, check=True
+            )
+            # The sidecar's side: read the file and parse it; the worker pushes
+            # what this returns.
+            return json.loads(
+                Path(pod_root, "airflow", "xcom", "return.json").read_text()
+            )
 
     @task
     def load(result: dict) -> str:

@@ -31,7 +31,9 @@ def isolated_subprocess_json_result():
 
     @task
     def validate_with_subprocess():
-        completed = subprocess.run(["bash", "-c", TOOL], capture_output=True, text=True, check=True)
+        completed = subprocess.run(
+            ["bash", "-c", TOOL], capture_output=True, text=True, check=True
+        )
         return json.loads(completed.stdout.splitlines()[-1])
 
     read_bash_result(validate_with_bash())

@@ -16,7 +16,8 @@ import sys
 
 from airflow.sdk import dag, task
 
-# The workers' Python version: Airflow then asks for `python3.11` (say), not for `python`.
+# The workers' Python version: Airflow then asks uv for `python3.11` (say),
+# not for `python`.
 WORKER_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -28,13 +29,15 @@ def isolated_virtualenv_task():
 
     @task.virtualenv(python_version=WORKER_PYTHON, system_site_packages=False)
     def score_orders(order_count: int):
-        import importlib.util  # imports belong inside: the function runs in another interpreter
+        # Imports belong inside: the function runs in another interpreter.
+        import importlib.util
         import sys
 
         return {
             "scored": order_count,
             "in_a_virtualenv": sys.prefix != sys.base_prefix,
-            "airflow_importable": importlib.util.find_spec("airflow") is not None,
+            "airflow_importable": importlib.util.find_spec("airflow")
+            is not None,
         }
 
     score_orders(count_new_orders())

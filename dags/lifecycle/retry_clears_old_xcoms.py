@@ -18,11 +18,13 @@ def lifecycle_retry_clears_old_xcoms():
     def export_orders() -> None:
         ti = get_current_context()["ti"]
         if ti.try_number == 1:
-            ti.xcom_push(  # xcom-lint: ignore[XCL004] (the lesson is that it disappears)
+            ti.xcom_push(  # xcom-lint: ignore[XCL004] (it disappears)
                 key="partial_export_path_v1", value="exports/tmp/part-0001"
             )
-            raise ConnectionError("object store timed out after writing part 1; retrying")
-        ti.xcom_push(  # xcom-lint: ignore[XCL004] (read back by the recipe's test)
+            raise ConnectionError(
+                "object store timed out after writing part 1; retrying"
+            )
+        ti.xcom_push(  # xcom-lint: ignore[XCL004] (the test reads it)
             key="export_path_v1", value="exports/2026-01-01/orders.parquet"
         )
 

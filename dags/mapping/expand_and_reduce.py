@@ -25,7 +25,8 @@ def mapping_expand_and_reduce():
 
     @task
     def total_rows(row_counts) -> int:
-        # `row_counts` is a lazy sequence: iterate it, or list() it if you need it twice.
+        # `row_counts` is a lazy sequence: iterate it, or list() it if you need
+        # it twice.
         return sum(row_counts)
 
     total_rows(count_rows.expand(partition=list_partitions()))

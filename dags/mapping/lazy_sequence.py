@@ -17,7 +17,9 @@ from airflow.sdk import dag, task
 def mapping_lazy_sequence():
     @task
     def count_rows(partition: str) -> int:
-        return {"2026-01-01": 120, "2026-01-02": 95, "2026-01-03": 143}[partition]
+        return {"2026-01-01": 120, "2026-01-02": 95, "2026-01-03": 143}[
+            partition
+        ]
 
     @task
     def inspect_counts(row_counts):
@@ -30,7 +32,9 @@ def mapping_lazy_sequence():
             "total": sum(row_counts),
         }
 
-    inspect_counts(count_rows.expand(partition=["2026-01-01", "2026-01-02", "2026-01-03"]))
+    inspect_counts(
+        count_rows.expand(partition=["2026-01-01", "2026-01-02", "2026-01-03"])
+    )
 
 
 dag = mapping_lazy_sequence()

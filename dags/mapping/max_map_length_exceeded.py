@@ -20,7 +20,9 @@ def mapping_max_map_length_exceeded():
     @task
     def list_customer_id_ranges() -> list[list[int]]:
         # Push ranges, not 1,025 ids: [[0, 500], [500, 1000], [1000, 1025]].
-        return [[start, min(start + 500, 1025)] for start in range(0, 1025, 500)]
+        return [
+            [start, min(start + 500, 1025)] for start in range(0, 1025, 500)
+        ]
 
     @task
     def email_customer(customer_id: int) -> None: ...
@@ -30,7 +32,8 @@ def mapping_max_map_length_exceeded():
         first, end = id_range
         return end - first  # customers emailed by this instance
 
-    email_customer.expand(customer_id=list_customer_ids())  # fails: 1025 > 1024
+    # Fails: 1025 > 1024.
+    email_customer.expand(customer_id=list_customer_ids())
     email_batch.expand(id_range=list_customer_id_ranges())  # 3 instances
 
 

@@ -25,7 +25,9 @@ def mapping_pull_one_map_index():
         return {
             "all": ti.xcom_pull(task_ids=["square"]),
             "index_1": ti.xcom_pull(task_ids="square", map_indexes=1),
-            "indexes_0_and_2": ti.xcom_pull(task_ids="square", map_indexes=[0, 2]),
+            "indexes_0_and_2": ti.xcom_pull(
+                task_ids="square", map_indexes=[0, 2]
+            ),
         }
 
     square.expand(number=[2, 3, 4]) >> inspect_squares()

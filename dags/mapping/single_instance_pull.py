@@ -26,8 +26,12 @@ def mapping_single_instance_pull():
     def compare_pulls(line_counts):
         ti = get_current_context()["ti"]
         return {
-            "task_ids_as_string": ti.xcom_pull(task_ids="count_lines"),  # 1834, not [1834]
-            "task_ids_as_list": ti.xcom_pull(task_ids=["count_lines"]),  # [1834]
+            "task_ids_as_string": ti.xcom_pull(
+                task_ids="count_lines"
+            ),  # 1834, not [1834]
+            "task_ids_as_list": ti.xcom_pull(
+                task_ids=["count_lines"]
+            ),  # [1834]
             "argument": list(line_counts),  # [1834]: a lazy sequence of one
         }
 

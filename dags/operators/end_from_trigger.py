@@ -21,9 +21,13 @@ from export_ready_trigger import ExportReadyTrigger
 
 class ExportReadyOperator(BaseOperator):
     def execute(self, context):
-        self.defer(trigger=ExportReadyTrigger(export_id="exp-2026-01-01"), method_name="resume")
+        self.defer(
+            trigger=ExportReadyTrigger(export_id="exp-2026-01-01"),
+            method_name="resume",
+        )
 
-    def resume(self, context, event=None):  # not called when the trigger ends the task
+    # Not called when the trigger ends the task.
+    def resume(self, context, event=None):
         raise RuntimeError("the trigger should have ended this task")
 
 

@@ -17,24 +17,29 @@ from airflow.sdk import BaseOperator, dag, task
 
 
 class WaitForExportOperator(BaseOperator):
-    """Waits for an export to finish without holding a worker slot, then returns its manifest."""
+    """Waits for an export without holding a worker slot."""
 
     def __init__(self, *, export_id: str, **kwargs):
         super().__init__(**kwargs)
         self.export_id = export_id
 
     def execute(self, context):
-        # A real operator would defer to a trigger that polls the export system.
-        self.defer(trigger=TimeDeltaTrigger(timedelta(seconds=1)), method_name="execute_complete")
+        # A real operator defers to a trigger that polls the export system.
+        self.defer(
+            trigger=TimeDeltaTrigger(timedelta(seconds=1)),
+            method_name="execute_complete",
+        )
 
     def execute_complete(self, context, event=None):
-        # Runs on a worker after the trigger fired; its return value becomes the XCom.
+        # Runs on a worker after the trigger fired; it returns the XCom.
         return {"export_id": self.export_id, "row_count": 1834}
 
 
 @dag(schedule=None, tags=["operators"])
 def operators_execute_complete_returns():
-    wait = WaitForExportOperator(task_id="wait_for_export", export_id="exp-2026-01-01")
+    wait = WaitForExportOperator(
+        task_id="wait_for_export", export_id="exp-2026-01-01"
+    )
 
     @task
     def load_export(manifest: dict) -> int:

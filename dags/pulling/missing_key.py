@@ -16,33 +16,42 @@ def pulling_missing_key():
     @task
     def find_new_files() -> None:
         ti = get_current_context()["ti"]
-        ti.xcom_push(key="new_file_count_v1", value=0)  # xcom-lint: ignore[XCL004] (typo)
+        ti.xcom_push(  # xcom-lint: ignore[XCL004] (typo)
+            key="new_file_count_v1", value=0
+        )
         # ... and returns None, so no `return_value` row exists.
 
     @task
     def pull_with_a_typo():
         ti = get_current_context()["ti"]
-        # "new_files_count_v1" was never pushed: the pull answers None, it does not fail.
-        return ti.xcom_pull(  # xcom-lint: ignore[XCL003] (the typo is the lesson)
-            task_ids="find_new_files", key="new_files_count_v1"
+        # "new_files_count_v1" was never pushed: the pull answers None, it does
+        # not fail.
+        return (
+            ti.xcom_pull(  # xcom-lint: ignore[XCL003] (the typo is the lesson)
+                task_ids="find_new_files", key="new_files_count_v1"
+            )
         )
 
     @task
     def require_the_count():
         ti = get_current_context()["ti"]
-        count = ti.xcom_pull(  # xcom-lint: ignore[XCL003] (the typo is the lesson)
-            task_ids="find_new_files", key="new_files_count_v1"
+        count = (
+            ti.xcom_pull(  # xcom-lint: ignore[XCL003] (the typo is the lesson)
+                task_ids="find_new_files", key="new_files_count_v1"
+            )
         )
         if count is None:
             raise LookupError(
-                "find_new_files pushed no 'new_files_count_v1'; the key it pushes is "
-                "'new_file_count_v1'. Fix the key in require_the_count."
+                "find_new_files pushed no 'new_files_count_v1'; the key it "
+                "pushes is 'new_file_count_v1'. Fix the key in "
+                "require_the_count."
             )
         return count
 
     @task
     def receive_missing_return_value(file_list) -> str:
-        # find_new_files returned None, so it pushed no `return_value`: the argument is None.
+        # find_new_files returned None, so it pushed no `return_value`: the
+        # argument is None.
         return f"received {file_list!r}"
 
     files = find_new_files()

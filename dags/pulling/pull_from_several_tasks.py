@@ -26,7 +26,9 @@ def pulling_pull_from_several_tasks():
         return {
             "one_id": ti.xcom_pull(task_ids="count_orders"),
             "list_of_one": ti.xcom_pull(task_ids=["count_orders"]),
-            "list_of_two": ti.xcom_pull(task_ids=["count_refunds", "count_orders"]),
+            "list_of_two": ti.xcom_pull(
+                task_ids=["count_refunds", "count_orders"]
+            ),
         }
 
     [count_orders(), count_refunds()] >> compare_counts()

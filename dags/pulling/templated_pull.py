@@ -18,7 +18,8 @@ def pulling_templated_pull():
     def pick_partition() -> str:
         return "2026-01-01"
 
-    # Both templated fields render the same pull; the command prints it last, so it is pushed.
+    # Both templated fields render the same pull; the command prints it last,
+    # so it is pushed.
     compact_partition = BashOperator(
         task_id="compact_partition",
         bash_command=(

@@ -15,7 +15,9 @@ from airflow.sdk import dag, task
 def taskflow_bash_last_line():
     count_files = BashOperator(
         task_id="count_files",
-        bash_command='echo "scanning the landing folder"; echo "found files:"; echo 42',
+        bash_command=(
+            'echo "scanning the landing folder"; echo "found files:"; echo 42'
+        ),
     )
 
     @task

@@ -19,7 +19,9 @@ def find_latest_export(ti):
 
 @dag(schedule=None, tags=["taskflow"])
 def taskflow_classic_output_to_task():
-    latest_export = PythonOperator(task_id="latest_export", python_callable=find_latest_export)
+    latest_export = PythonOperator(
+        task_id="latest_export", python_callable=find_latest_export
+    )
 
     @task
     def load_export(path: str, file_format: str) -> str:

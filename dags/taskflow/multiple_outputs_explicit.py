@@ -23,10 +23,15 @@ def taskflow_multiple_outputs_explicit():
 
     @task
     def write_report(summary: dict) -> str:
-        return f"{summary['loaded_row_count']} loaded, {summary['rejected_row_count']} rejected"
+        loaded, rejected = (
+            summary["loaded_row_count"],
+            summary["rejected_row_count"],
+        )
+        return f"{loaded} loaded, {rejected} rejected"
 
     summary = summarize_load()
-    decide_alert(summary["rejected_row_count"])  # pulls the key `rejected_row_count`
+    # Pulls the key `rejected_row_count`.
+    decide_alert(summary["rejected_row_count"])
     write_report(summary)  # pulls `return_value`: the whole dict
 
 

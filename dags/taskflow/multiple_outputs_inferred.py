@@ -14,7 +14,9 @@ from airflow.sdk import dag, task
 @dag(schedule=None, tags=["taskflow"])
 def taskflow_multiple_outputs_inferred():
     @task
-    def count_by_region() -> dict[str, int]:  # the annotation alone turns on multiple_outputs
+    def count_by_region() -> dict[
+        str, int
+    ]:  # the annotation alone turns on multiple_outputs
         return {"emea": 41, "apac": 17}
 
     @task(multiple_outputs=False)
@@ -24,7 +26,10 @@ def taskflow_multiple_outputs_inferred():
     @task
     def total(regions: dict[str, int], channels: dict[str, int]) -> int:
         if sum(regions.values()) != sum(channels.values()):
-            raise ValueError(f"Region counts {regions} and channel counts {channels} disagree")
+            raise ValueError(
+                f"Region counts {regions} and channel counts {channels} "
+                "disagree"
+            )
         return sum(regions.values())
 
     total(count_by_region(), count_by_channel())

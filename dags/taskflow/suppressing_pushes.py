@@ -13,7 +13,8 @@ from airflow.sdk import dag, task
 
 @dag(schedule=None, tags=["taskflow"])
 def taskflow_suppressing_pushes():
-    # The command prints a large listing; without do_xcom_push=False its last line is stored.
+    # The command prints a large listing; without do_xcom_push=False its last
+    # line is stored.
     list_files = BashOperator(
         task_id="list_files",
         bash_command="seq 1 5000",

@@ -24,7 +24,9 @@ def upgrading_default_needs_map_indexes():
         pulled = ti.xcom_pull(**producer)
         return {
             "default_only": ti.xcom_pull(**producer, default=0),
-            "default_with_map_indexes": ti.xcom_pull(**producer, default=0, map_indexes=-1),
+            "default_with_map_indexes": ti.xcom_pull(
+                **producer, default=0, map_indexes=-1
+            ),
             "fallback_in_code": 0 if pulled is None else pulled,
         }
 

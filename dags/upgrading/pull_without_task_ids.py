@@ -15,17 +15,22 @@ from airflow.sdk import dag, get_current_context, task
 def upgrading_pull_without_task_ids():
     @task
     def record_checkpoint() -> None:
-        get_current_context()["ti"].xcom_push(key="checkpoint_v1", value="from upstream")
+        get_current_context()["ti"].xcom_push(
+            key="checkpoint_v1", value="from upstream"
+        )
 
     @task
     def resume_from_checkpoint():
         ti = get_current_context()["ti"]
-        before = ti.xcom_pull(key="checkpoint_v1")  # this task's own key: not pushed yet
+        # This task's own key: not pushed yet.
+        before = ti.xcom_pull(key="checkpoint_v1")
         ti.xcom_push(key="checkpoint_v1", value="from this task")
         return {
             "no_task_ids_before_own_push": before,
             "no_task_ids_after_own_push": ti.xcom_pull(key="checkpoint_v1"),
-            "named_producer": ti.xcom_pull(task_ids="record_checkpoint", key="checkpoint_v1"),
+            "named_producer": ti.xcom_pull(
+                task_ids="record_checkpoint", key="checkpoint_v1"
+            ),
         }
 
     record_checkpoint() >> resume_from_checkpoint()

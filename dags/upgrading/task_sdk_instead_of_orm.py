@@ -27,13 +27,16 @@ def upgrading_task_sdk_instead_of_orm():
 
     @task
     def stage_rows() -> str:
-        return "staging/orders-2026-01-01.parquet"  # scratch: nobody needs it after the run
+        # Scratch: nobody needs it after the run.
+        return "staging/orders-2026-01-01.parquet"
 
     @task
     def summarize():
         ti = get_current_context()["ti"]
-        # Airflow 2: session.query(XCom).filter(XCom.task_id.in_([...])) ... one row per task.
-        orders, refunds = ti.xcom_pull(task_ids=["count_orders", "count_refunds"])
+        # Airflow 2: session.query(XCom).filter(XCom.task_id.in_([...])) ...
+        orders, refunds = ti.xcom_pull(
+            task_ids=["count_orders", "count_refunds"]
+        )
         return {"orders": orders, "refunds": refunds}
 
     @task
@@ -46,9 +49,15 @@ def upgrading_task_sdk_instead_of_orm():
             run_id=context["run_id"],
             map_index=-1,
         )
-        return context["ti"].xcom_pull(task_ids="stage_rows")  # None: the row is gone
+        # None: the row is gone.
+        return context["ti"].xcom_pull(task_ids="stage_rows")
 
-    [count_orders(), count_refunds()] >> summarize() >> stage_rows() >> delete_scratch_rows()
+    (
+        [count_orders(), count_refunds()]
+        >> summarize()
+        >> stage_rows()
+        >> delete_scratch_rows()
+    )
 
 
 dag = upgrading_task_sdk_instead_of_orm()

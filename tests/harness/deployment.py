@@ -438,11 +438,14 @@ class LocalDeployment:
         log = self.logs / f"{name}.log"
         return f"End of {log}:\n{tail(log)}" if log.exists() else ""
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float = 30) -> None:
+        """SIGTERM every component at once; whatever still runs after one shared grace period
+        (not one per component: on a busy machine several may be slow) is SIGKILLed."""
         for component in reversed(self.components):
             component.signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
         for component in reversed(self.components):
-            component.wait_stopped(timeout_s=30)
+            component.wait_stopped(timeout_s=max(0.1, deadline - time.monotonic()))
         busy = [f"{c.name}:{p}" for c in self.components for p in c.ports if not port_is_free(p)]
         self.components.clear()
         if self.keep_logs:
