@@ -22,6 +22,8 @@ from tests.harness.airflow_ui import ChromiumMissing, open_browser
 from tests.harness.environment import REPO_ROOT
 from tests.test_site import CODE, includes
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 
