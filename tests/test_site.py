@@ -243,3 +243,21 @@ def test_every_issue_number_is_a_link():
         for match in ISSUE_NUMBER.findall(MARKDOWN_LINK.sub("", page.read_text()))
     ]
     assert bare == []
+
+
+DOCSTRING = re.compile(r"^\s*<!-- docstring: (?P<path>\S+\.py) -->$", re.MULTILINE)
+
+
+def test_every_recipe_section_shows_the_recipes_docstring():
+    """Where a page shows a recipe's code it shows its docstring too (tools/recipe_docstrings.py):
+    what the recipe shows, when to use it, when not and the gotcha, written once in the file."""
+    missing = []
+    for page in PAGES:
+        text = page.read_text()
+        shown = {m["path"] for m in DOCSTRING.finditer(text)}
+        for m in INCLUDE.finditer(text):
+            path = m["path"]
+            recipe = path.startswith("dags/") and not Path(path).name.startswith("_")
+            if recipe and path not in shown:
+                missing.append(f"{page.relative_to(REPO_ROOT)}: {path}")
+    assert missing == []

@@ -1,0 +1,37 @@
+"""mkdocs hook: a line ``<!-- docstring: dags/<chapter>/<recipe>.py -->`` on a page becomes that
+recipe's module docstring, as Markdown.
+
+What a recipe shows, when to use it, when not and its gotcha are written once, in the recipe's
+docstring (a user who copies the file keeps them); the page shows that text above the code.
+Double backticks (reStructuredText) become single ones. A missing file or docstring fails the
+build. Enabled in mkdocs.yml (``hooks:``); needs nothing but mkdocs and the standard library.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- docstring: (?P<path>\S+\.py) -->$", re.MULTILINE)
+
+
+def module_docstring(path: Path) -> str:
+    if not path.is_file():
+        raise PluginError(f"docstring of {path}: no such file")
+    text = ast.get_docstring(ast.parse(path.read_text()))
+    if not text:
+        raise PluginError(f"{path} has no module docstring to show")
+    return text.replace("``", "`")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    root = Path(config.config_file_path).parent
+
+    def shown(match: re.Match) -> str:
+        text = module_docstring(root / match["path"])
+        return "\n".join(match["indent"] + line if line else "" for line in text.splitlines())
+
+    return DIRECTIVE.sub(shown, markdown)
