@@ -42,6 +42,16 @@ def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
         direct = python_in_repository([str(path)], env)
         assert direct.returncode == 0, direct.stderr[-2000:]
 
+    # A recipe whose lesson is a failure: shown plainly, no warning first, no traceback.
+    failing = run_tool("dags/pulling/missing_key.py", airflow_home=tmp_path)
+    assert failing.returncode == 0, failing.stderr
+    assert failing.stdout.lstrip().startswith("pulling_missing_key  run ")
+    assert "  require_the_count failed as the recipe expects: LookupError: find_new_files" in (
+        failing.stdout
+    )
+    assert "Traceback" not in failing.stdout + failing.stderr
+    assert "deprecated" not in failing.stdout + failing.stderr
+
 
 def test_a_missing_file_is_refused_with_the_usage(tmp_path):
     result = run_tool("dags/basics/no_such_recipe.py", airflow_home=tmp_path)

@@ -6,6 +6,10 @@ The embedded Airflow lives in ``.airflow/`` (override with ``COOKBOOK_AIRFLOW_HO
 metadata DB created on first use, ``dags/`` as the dags folder, and the demo connection and
 variable the recipes read. The recipe file runs as ``__main__``, exactly as
 ``python dags/<chapter>/<recipe>.py`` would inside a configured Airflow.
+
+Airflow's own log lines are left out (a failure the recipe teaches would print a traceback);
+each failed task is listed with its exception, and whether the recipe expects it
+(tests/harness/recipe_specs.py). ``COOKBOOK_RECIPE_LOGS=1`` shows Airflow's logs as well.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import runpy
 import sys
+import warnings
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +30,8 @@ from tests.harness.environment import (  # noqa: E402
     configure_airflow_home,
     migrate_metadata_db,
 )
-from tests.harness.running import read_run  # noqa: E402
+from tests.harness.recipe_specs import spec_of  # noqa: E402
+from tests.harness.running import error_recorder, read_run  # noqa: E402
 
 USAGE = "usage: ./dev recipe dags/<chapter>/<recipe>.py"
 
@@ -43,7 +49,8 @@ def recipe_path(argument: str) -> Path:
 
 
 def print_stored_rows(dag_id: str) -> None:
-    """Print the XCom rows of the recipe's latest run, as the metadata DB holds them."""
+    """Print the recipe's latest run: task states, failures (expected or not) and its XCom rows
+    as the metadata DB holds them."""
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
     from sqlalchemy import select
@@ -56,9 +63,13 @@ def print_stored_rows(dag_id: str) -> None:
             raise SystemExit(f"{dag_id} did not run: its file does not call dag.test() as __main__")
         run_id, state = latest.run_id, latest.state
     run = read_run(dag_id, run_id, state)
+    expected = spec_of(dag_id).task_states or {}
     print(f"\n{dag_id}  run {run.run_id}: {run.state}")
     for task, task_state in sorted(run.task_states.items()):
         print(f"  task {task}: {task_state}")
+    for task, error in sorted(error_recorder().take(dag_id, run_id).items()):
+        verdict = "as the recipe expects" if expected.get(task) == "failed" else "UNEXPECTEDLY"
+        print(f"  {task} failed {verdict}: {error}")
     for row in run.xcoms:
         index = "" if row.map_index < 0 else f"[{row.map_index}]"
         print(f"  xcom {row.task_id}{index} {row.key} = {json.dumps(row.stored, default=str)}")
@@ -71,12 +82,17 @@ def main(argv: list[str]) -> int:
     home = Path(os.environ.get("COOKBOOK_AIRFLOW_HOME", REPO_ROOT / ".airflow")).resolve()
     database_existed = (home / "airflow.db").exists()
     configure_airflow_home(home)
+    if os.environ.get("COOKBOOK_RECIPE_LOGS") != "1":
+        os.environ["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "CRITICAL"
+    # Raised inside apache-airflow-providers-standard itself, not by any recipe.
+    warnings.filterwarnings("ignore", message=".*operator_helpers.determine_kwargs.*")
     if not database_existed:
         print(f"Creating the embedded Airflow metadata DB in {home}", file=sys.stderr)
         migrate_metadata_db()
 
     sys.path.append(str(DAGS_FOLDER))  # as Airflow does for a dags-folder bundle
     sys.path.append(str(REPO_ROOT / "templates"))  # as plugins/ would be in your project
+    error_recorder()  # listens for failed tasks from here on
     recipe_globals = runpy.run_path(str(path), run_name="__main__")
     print_stored_rows(recipe_globals["dag"].dag_id)
     return 0
