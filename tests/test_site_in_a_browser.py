@@ -115,6 +115,12 @@ def test_page_loads_on_a_phone_without_errors_or_overflow(phone, site, path):
             .map(h => h.textContent.slice(0, 80))"""
     )
     assert untitled == [], f"{path}: Python blocks without their source file as title"
+    broken = phone.evaluate(
+        """() => Array.from(document.querySelectorAll('.md-content td:nth-child(-n + 2) code'))
+            .filter(code => code.getClientRects().length > 1)
+            .map(code => code.textContent)"""
+    )
+    assert broken == [], f"{path}: task ids or keys broken across lines in a table"
 
 
 @pytest.fixture(scope="module")
