@@ -261,3 +261,20 @@ def test_every_recipe_section_shows_the_recipes_docstring():
             if recipe and path not in shown:
                 missing.append(f"{page.relative_to(REPO_ROOT)}: {path}")
     assert missing == []
+
+
+def test_no_whole_library_module_comes_before_a_pages_first_recipe():
+    """A reader meets the recipes first: before them a page shows a section of a template
+    (``file.py:section``), and a whole module only collapsed (``??? note``) or further down."""
+    for page in PAGES:
+        lines = page.read_text().splitlines()
+        first_recipe = next((i for i, line in enumerate(lines) if '--8<-- "dags/' in line), 0)
+        collapsed = False
+        for line in lines[:first_recipe]:
+            if line.startswith("??? "):
+                collapsed = True
+            elif line.strip() and not line.startswith((" ", "\t")):
+                collapsed = False
+            match = INCLUDE.match(line)
+            if match and match["path"].startswith("templates/") and not match["section"]:
+                assert collapsed, f"{page.name} shows all of {match['path']} before its recipes"

@@ -39,6 +39,7 @@ class XComContractError(Exception):
     """A contract was declared wrongly, or a task broke one; the message says which and how."""
 
 
+# --8<-- [start:declaration]
 @dataclass(frozen=True)
 class XComContract:
     key: str
@@ -49,6 +50,8 @@ class XComContract:
     value_type: type | tuple[type, ...] | None = None
     seal_for: frozenset[str] = field(default_factory=frozenset)
     """Key ids the value is sealed for by the ``sealed`` layer (layers/sealed.py)."""
+
+    # --8<-- [end:declaration]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "readers", frozenset(self.readers))
