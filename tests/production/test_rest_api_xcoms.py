@@ -87,6 +87,15 @@ def test_value_through_backend_is_what_a_task_receives(entries, recipes, deploym
     assert type(read).__name__ == "Shipment"
 
 
+def test_dag_results_return_the_rows_a_run_declared_as_its_result(entries, deployed_runs):
+    run = deployed_runs["lifecycle_dag_result"]  # the catalogue's run, finished
+
+    results = entries.dag_results(run.dag_id, run.run_id)
+    assert list(results) == ["format_answer"]
+    if not envelope_of(results["format_answer"]):  # the default backend stores the value
+        assert results["format_answer"] == {"active_customers": 1834}
+
+
 def test_create_update_and_delete_change_only_the_row(entries, deployment, recipes):
     task_id, key = "label_shipment", "operator_note_v1"
     entries.create(DAG_ID, RUN_ID, task_id, key, NOTE)
