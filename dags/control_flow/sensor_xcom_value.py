@@ -2,6 +2,7 @@
 
 A ``@task.sensor`` pokes until ``is_done`` is true; the ``xcom_value`` of the successful poke is
 pushed as its ``return_value``, so the next task receives, for example, the file that appeared.
+Use it instead of a sensor plus a second task that looks again for what the sensor saw.
 """
 
 from __future__ import annotations

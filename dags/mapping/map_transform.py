@@ -1,7 +1,8 @@
 """``.map()``: reshape each element of an upstream list on the way into a mapped task.
 
 The function passed to ``.map()`` runs when the downstream instance resolves its argument; it
-keeps a one-line conversion out of its own task (and out of the ``xcom`` table).
+keeps a one-line conversion out of its own task (and out of the ``xcom`` table). Avoid it
+for anything slow or failing often: it runs inside each downstream instance, once per try.
 """
 
 from __future__ import annotations

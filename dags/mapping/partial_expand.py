@@ -2,6 +2,7 @@
 
 Use ``partial`` for what all instances share (a table name, a connection id) and ``expand`` for
 what varies. The shared arguments are not XComs; only the mapped list travels through XCom.
+Avoid it when the instances differ in several arguments at once: ``expand_kwargs`` fits that.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Values into and out of a task group: the group takes arguments and returns an ``XComArg``.
 
 A ``@task_group`` function is called like a task. What it returns (the output of a task inside
-it) is what the group hands downstream. Task ids inside the group are prefixed with its id.
+it) is what the group hands downstream. Task ids inside the group are prefixed with its id,
+so a pull by task id from outside must use ``group.task``.
 """
 
 from __future__ import annotations
