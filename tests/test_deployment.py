@@ -75,6 +75,11 @@ def test_dev_cluster_serves_airflow_until_interrupted_then_frees_its_ports(tmp_p
         wait_until("the recipes were not loaded", recipes_loaded, 180, [])
     finally:
         cluster.send_signal(signal.SIGINT)
-        assert cluster.wait(timeout=120) == 0, output.read_text()[-3000:]
+        try:
+            code = cluster.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            cluster.kill()
+            code = f"still running 120 s after Ctrl-C; its output:\n{output.read_text()[-3000:]}"
+        assert code == 0, output.read_text()[-3000:]
     assert port_is_free(int(url[2]))
     assert "Stopping..." in output.read_text()

@@ -139,6 +139,7 @@ class Component:
         try:
             self.process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
+            print(f"{self.name} ignored SIGTERM: SIGKILL", file=sys.stderr, flush=True)
             self.signal(signal.SIGKILL)
             self.process.wait(timeout=30)
         # Children that outlived their leader (forked task processes) share the group.
@@ -514,6 +515,7 @@ def main() -> None:
             while True:
                 signal.pause()
         print("\nStopping...", flush=True)
+    print("Stopped.", flush=True)
 
 
 def interrupt(signum, frame) -> None:
@@ -522,4 +524,7 @@ def interrupt(signum, frame) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, interrupt)  # `kill` stops it as cleanly as Ctrl-C
+    # Python leaves SIGINT ignored when it starts that way (a background job of a script): then
+    # Ctrl-C, or a test's SIGINT, would never reach the loop above.
+    signal.signal(signal.SIGINT, interrupt)
     main()
