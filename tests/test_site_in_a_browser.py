@@ -1,7 +1,9 @@
 """The built site in headless Chromium (Debian's ``chromium``, driven by Playwright), as readers
-see it: every page loads on a 390-pixel phone screen without a console error, a request that leaves
-the machine or an element wider than the screen, every Python block is titled with its source
-file, stored rows read as stored, search finds a recipe by an API name, and dark mode toggles.
+see it. Every page, loaded once: on a 390-pixel phone screen no console error, no request that
+leaves the machine, no element wider than the screen, no task id or key broken across lines,
+every Python block titled with its source file, stored rows read as stored; at 1280 pixels no
+recipe code block scrolls sideways. Then search finds a recipe by an API name, and dark mode
+toggles.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -63,25 +64,40 @@ def browser():
         pytest.skip(str(missing))
 
 
-def page_urls() -> list[str]:
-    """Every page of the site, as a path under its base URL."""
-    pages = []
+def page_urls() -> dict[str, str]:
+    """Every page of the site: its path under the base URL -> its Markdown source."""
+    pages = {}
     for page in sorted((REPO_ROOT / "docs").rglob("*.md")):
         relative = page.relative_to(REPO_ROOT / "docs")
         if relative.parts[0] in ("stored_rows", "measured"):
             continue
         folder = relative.parent if relative.stem == "index" else relative.with_suffix("")
-        pages.append("/" if str(folder) == "." else f"/{folder}/")
+        pages["/" if str(folder) == "." else f"/{folder}/"] = f"docs/{relative}"
     return pages
 
 
 PAGES = page_urls()
 
 
+def stored_cells(source: str) -> list[str]:
+    """The text of every stored-rows cell that the page ``source`` includes, as generated."""
+    cells = []
+    for page, path, _ in includes():
+        if page == source and path.startswith("docs/stored_rows/"):
+            rows = (REPO_ROOT / path).read_text().splitlines()
+            cells += [
+                html.unescape(c)
+                for row in rows
+                if row.startswith("| <code>")
+                for c in CODE.findall(row)
+            ]
+    return cells
+
+
 @pytest.fixture(scope="module")
-def phone(browser, site):
-    """One tab at a phone's width; ``problems`` collects console errors, page errors and
-    requests to other hosts (a web font, a CDN script) while the tests use it."""
+def tab(browser, site):
+    """One tab; ``problems`` collects console errors, page errors and requests to other hosts
+    (a web font, a CDN script) while the tests use it."""
     page = browser.new_page(viewport=PHONE)
     page.problems = []
     page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
@@ -95,78 +111,46 @@ def phone(browser, site):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_on_a_phone_without_errors_or_overflow(phone, site, path):
-    phone.problems.clear()
-    phone.goto(site + path)
-    phone.wait_for_load_state("networkidle")
+def test_page_reads_well_on_a_phone_and_a_laptop(tab, site, path):
+    tab.set_viewport_size(PHONE)
+    tab.problems.clear()
+    tab.goto(site + path)
+    tab.wait_for_load_state("networkidle")
 
-    assert phone.problems == []
-    overflowing = phone.evaluate(
+    assert tab.problems == []
+    overflowing = tab.evaluate(
         """() => Array.from(document.querySelectorAll('.md-content *'))
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
             .filter(e => !e.closest('pre, .md-typeset__scrollwrap, .tabbed-labels'))
             .map(e => `${e.tagName} ${e.textContent.slice(0, 60)}`)"""
     )
     assert overflowing == [], f"{path}: elements wider than a 390 px screen"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    untitled = phone.evaluate(
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    untitled = tab.evaluate(
         """() => Array.from(document.querySelectorAll('.md-content .language-python.highlight'))
             .filter(h => !h.querySelector('.filename'))
             .map(h => h.textContent.slice(0, 80))"""
     )
     assert untitled == [], f"{path}: Python blocks without their source file as title"
-    broken = phone.evaluate(
+    broken = tab.evaluate(
         """() => Array.from(document.querySelectorAll('.md-content td:nth-child(-n + 2) code'))
             .filter(code => code.getClientRects().length > 1)
             .map(code => code.textContent)"""
     )
     assert broken == [], f"{path}: task ids or keys broken across lines in a table"
+    seen = set(tab.locator(".md-content td code").all_text_contents())
+    missing = [cell for cell in stored_cells(PAGES[path]) if cell not in seen]
+    assert missing == [], f"{path}: stored-rows cells not shown as stored"
 
-
-@pytest.fixture(scope="module")
-def laptop(browser):
-    page = browser.new_page(viewport=LAPTOP)
-    yield page
-    page.close()
-
-
-RECIPE_PAGES = sorted(
-    {
-        f"/{Path(page).relative_to('docs').with_suffix('')}/"
-        for page, path, _ in includes()
-        if path.startswith("dags/")
-    }
-)
-
-
-@pytest.mark.parametrize("path", RECIPE_PAGES)
-def test_recipe_code_fits_the_column_of_a_laptop_page(laptop, site, path):
-    """No line of a recipe is cut off at 1280 pixels: its block does not scroll sideways."""
-    laptop.goto(site + path)
-    cut = laptop.evaluate(
+    tab.set_viewport_size(LAPTOP)
+    cut = tab.evaluate(
         """() => Array.from(document.querySelectorAll('.md-content .highlight'))
             .filter(h => (h.querySelector('.filename') || {}).textContent?.startsWith('dags/'))
             .map(h => h.querySelector('pre > code'))
             .filter(code => code.scrollWidth > code.clientWidth + 1)
             .map(code => code.closest('.highlight').querySelector('.filename').textContent)"""
     )
-    assert cut == [], f"{path}: recipe code wider than the column (dags/ruff.toml line-length)"
-
-
-def test_stored_rows_read_as_stored(browser, site):
-    page = browser.new_page(viewport=LAPTOP)
-    for table in sorted((REPO_ROOT / "docs" / "stored_rows").glob("*.md")):
-        rows = [line for line in table.read_text().splitlines() if line.startswith("| <code>")]
-        expected = [html.unescape(cell) for row in rows for cell in CODE.findall(row)]
-        shown_on = {p for p, path, _ in includes() if path == f"docs/stored_rows/{table.name}"}
-        for source in sorted(shown_on):
-            relative = Path(source).relative_to("docs")
-            folder = relative.parent if relative.stem == "index" else relative.with_suffix("")
-            page.goto(f"{site}/{folder}/")
-            seen = set(page.locator(".md-content td code").all_text_contents())
-            missing = [cell for cell in expected if cell not in seen]
-            assert missing == [], f"{source} does not show these cells of {table.name} as stored"
-    page.close()
+    assert cut == [], f"{path}: recipe code wider than a laptop's column (dags/ruff.toml)"
 
 
 def test_search_finds_a_recipe_by_an_api_name(browser, site):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BACKEND, session_store_url
-from tests.harness.backend_profiles import PRODUCTION_PROFILES
+from tests.harness.backend_profiles import DEPLOYMENT_ONLY, PRODUCTION_PROFILES
 from tests.harness.deployment import LocalDeployment, MissingProgram
 from tests.harness.environment import REPO_ROOT
 from tests.harness.recipe_specs import spec_of
@@ -40,6 +40,15 @@ HEARTBEAT_TIMEOUT_S = 20
 
 def runs_on_this_profile(dag_id: str) -> bool:
     return spec_of(dag_id).profile in (None, BACKEND.name)
+
+
+def deployed_on_this_profile(dag_id: str) -> bool:
+    """Whether the session's catalogue runs the recipe: a deployment-only recipe only where its
+    checks run (``PRODUCTION_PROFILES``)."""
+    checks = PRODUCTION_PROFILES.get(BACKEND.name, ())
+    if spec_of(dag_id).deployment_only and DEPLOYMENT_ONLY not in checks:
+        return False
+    return runs_on_this_profile(dag_id)
 
 
 class ProductionLane:
@@ -85,7 +94,7 @@ class ProductionLane:
 
     def _run_catalogue(self) -> dict[str, DeployedRun]:
         self.started.result()
-        return run_catalogue(self.deployment.api(), len(RECIPE_FILES), runs_on_this_profile)
+        return run_catalogue(self.deployment.api(), len(RECIPE_FILES), deployed_on_this_profile)
 
     def running_deployment(self) -> LocalDeployment:
         try:
