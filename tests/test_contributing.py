@@ -51,6 +51,8 @@ PAGE_SECTION = """
 
 ## A throwaway recipe
 
+<!-- docstring: dags/basics/throwaway_probe.py -->
+
 ```python title="dags/basics/throwaway_probe.py"
 --8<-- "dags/basics/throwaway_probe.py:recipe"
 ```

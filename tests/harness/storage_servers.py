@@ -180,10 +180,17 @@ def connection_env_name(store: str) -> str:
     return f"AIRFLOW_CONN_XCOM_{store.upper()}"
 
 
-def start_server(store: str) -> StorageServer:
-    """Start the server, publish its Airflow connection and create the bucket."""
-    server = build_server(store)
-    server.start()
+def start_server(store: str, attempts: int = 3) -> StorageServer:
+    """Start the server, publish its Airflow connection and create the bucket. A server that
+    exits at once is started again on another port (two sessions may have picked the same)."""
+    for attempt in range(attempts):
+        server = build_server(store)
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
     os.environ[connection_env_name(store)] = json.dumps(server.connection)
     create_bucket(server)
     return server
