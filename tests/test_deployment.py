@@ -78,7 +78,8 @@ def test_dev_cluster_serves_airflow_until_interrupted_then_frees_its_ports(tmp_p
         try:
             code = cluster.wait(timeout=120)
         except subprocess.TimeoutExpired:
-            cluster.kill()
+            cluster.terminate()  # SIGTERM stops its components too; a bare kill would orphan them
+            cluster.wait(timeout=120)
             code = f"still running 120 s after Ctrl-C; its output:\n{output.read_text()[-3000:]}"
         assert code == 0, output.read_text()[-3000:]
     assert port_is_free(int(url[2]))

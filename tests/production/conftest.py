@@ -128,11 +128,14 @@ class ProductionLane:
                 os.environ[OBJECT_STORAGE_PATH] = saved
 
     def stop(self, failed: bool) -> None:
-        """Stop the deployment (its logs kept if the session failed); a catalogue still running
-        then fails at its next HTTP call, and the thread ends."""
+        """Stop the deployment (its logs kept if the session failed), also one still starting
+        (the session may end first); a catalogue still running then fails at its next HTTP
+        call, and the thread ends."""
         if self.started is None:
             return
-        if self.started.done() and not self.started.exception():
+        with contextlib.suppress(Exception):
+            self.started.result()  # wait for a start in progress: it must not outlive us
+        if not self.started.exception():
             self.deployment.__exit__(RuntimeError if failed else None, None, None)
         self.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -159,6 +162,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the deployment as soon as a check of this lane is to run (after deselection)."""
+    if session.config.option.collectonly:
+        return
     if any(item.path.is_relative_to(HERE) for item in session.items):
         LANE.start()
 
