@@ -3,23 +3,25 @@
 The operator pushes its job's console URL under a key; its ``BaseOperatorLink`` reads that key for
 the task instance it is asked about. In Airflow 3 the worker resolves the link after the task ran
 and stores the result as one more XCom row, ``_link_<LinkClass>``, which the UI and the REST API's
-``links`` endpoint read (the API server never imports your operator). Use it to send users from
-the UI to the external job; the gotcha is that a link is only as fresh as the last run of the task.
+``links`` endpoint read (the API server never imports your operator). Read the key with the
+configured backend's ``XCom.get_value``: ``BaseXCom.get_value`` returns the stored form (under an
+offloading backend, a reference, which the layered backend then refuses to store as the link).
+Use it to send users from the UI to the external job; the gotcha is that a link is only as
+fresh as the last run of the task.
 """
 
 from __future__ import annotations
 
 # --8<-- [start:recipe]
-from airflow.sdk import BaseOperator, BaseOperatorLink, BaseXCom, dag
+from airflow.sdk import BaseOperator, BaseOperatorLink, dag
+from airflow.sdk.execution_time.xcom import XCom  # the configured backend
 
 
 class JobConsoleLink(BaseOperatorLink):
     name = "Job console"
 
     def get_link(self, operator, *, ti_key):
-        return (
-            BaseXCom.get_value(ti_key=ti_key, key="job_console_url_v1") or ""
-        )
+        return XCom.get_value(ti_key=ti_key, key="job_console_url_v1") or ""
 
 
 class SubmitJobOperator(BaseOperator):

@@ -22,9 +22,9 @@ def test_an_external_python_task_returns_through_the_worker(recipes):
 def test_bash_pushes_json_as_text_and_subprocess_can_push_the_dict(recipes):
     run = recipes.run("isolated_subprocess_json_result")
 
-    assert run.row("validate_with_bash").stored == '{"valid_rows": 1830, "invalid_rows": 4}'
+    assert run.value("validate_with_bash") == '{"valid_rows": 1830, "invalid_rows": 4}'
     assert run.value("read_bash_result") == 1830
-    assert run.row("validate_with_subprocess").stored == {"valid_rows": 1830, "invalid_rows": 4}
+    assert run.value("validate_with_subprocess") == {"valid_rows": 1830, "invalid_rows": 4}
 
 
 def test_the_pod_result_file_becomes_the_return_value(recipes):
