@@ -135,62 +135,20 @@ def test_airflowctl_lists_adds_and_gets_rows_with_numbers_as_text(entries, deplo
         token,
         "--skip-keyring",
     )
-    listed = json.loads(
-        airflowctl(
-            tmp_path,
-            "xcom",
-            "list",
-            DAG_ID,
-            RUN_ID,
-            "label_shipment",
-            "--api-token",
-            token,
-            "-o",
-            "json",
-        )
-    )
+
+    def xcom(action: str, *args: str) -> str:
+        """``airflowctl xcom <action>`` on this run's ``label_shipment`` task, with the token."""
+        command = ["xcom", action, DAG_ID, RUN_ID, "label_shipment", *args]
+        return airflowctl(tmp_path, *command, "--api-token", token)
+
+    listed = json.loads(xcom("list", "-o", "json"))
     assert [e["key"] for e in listed] == ["return_value"]
 
-    airflowctl(
-        tmp_path,
-        "xcom",
-        "add",
-        DAG_ID,
-        RUN_ID,
-        "label_shipment",
-        "ctl_note_v1",
-        json.dumps(NOTE),
-        "--api-token",
-        token,
-    )
+    xcom("add", "ctl_note_v1", json.dumps(NOTE))
     assert entries.get(DAG_ID, RUN_ID, "label_shipment", "ctl_note_v1") == NOTE
-    (shown,) = json.loads(
-        airflowctl(
-            tmp_path,
-            "xcom",
-            "get",
-            DAG_ID,
-            RUN_ID,
-            "label_shipment",
-            "ctl_note_v1",
-            "--api-token",
-            token,
-            "-o",
-            "json",
-        )
-    )
+    (shown,) = json.loads(xcom("get", "ctl_note_v1", "-o", "json"))
     # airflowctl 0.1.5 prints every number of its JSON output as a string, every object in a list.
-    assert shown["value"] == [{"checked_by": "ops", "rows": "1834"}]  # and objects as lists
+    assert shown["value"] == [{"checked_by": "ops", "rows": "1834"}]
     assert shown["map_index"] == "-1"
-    airflowctl(
-        tmp_path,
-        "xcom",
-        "delete",
-        DAG_ID,
-        RUN_ID,
-        "label_shipment",
-        "ctl_note_v1",
-        "--api-token",
-        token,
-    )
+    xcom("delete", "ctl_note_v1")
     assert stored_in_postgres(deployment, "label_shipment", "ctl_note_v1") is None
