@@ -3,9 +3,10 @@
 The operator pushes its job's console URL under a key; its ``BaseOperatorLink`` reads that key for
 the task instance it is asked about. In Airflow 3 the worker resolves the link after the task ran
 and stores the result as one more XCom row, ``_link_<LinkClass>``, which the UI and the REST API's
-``links`` endpoint read (the API server never imports your operator). Read the key with the
-configured backend's ``XCom.get_value``: ``BaseXCom.get_value`` returns the stored form (under an
-offloading backend, a reference, which the layered backend then refuses to store as the link).
+``links`` endpoint read (the API server never imports your operator). That row is written
+straight to the metadata database, past any XCom backend, so it always holds the plain URL.
+Read the key with the configured backend's ``XCom.get_value``: ``BaseXCom.get_value`` returns
+the stored form, which under an offloading backend is the reference, and the link would be it.
 Use it to send users from the UI to the external job; the gotcha is that a link is only as
 fresh as the last run of the task.
 """

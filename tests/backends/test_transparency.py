@@ -22,6 +22,12 @@ def stored_shape(stored) -> str:
     return "plain"
 
 
+def written_past_the_backend(key: str) -> bool:
+    """Extra-link rows: the worker stores them in the metadata database directly (pinned in
+    tests/recipes/test_operators.py)."""
+    return key.startswith("_link_")
+
+
 def test_every_row_of_the_catalogue_took_the_selected_backends_form(recipes):
     shapes = {
         (dag_id, row.task_id, row.key): stored_shape(row.stored)
@@ -29,6 +35,7 @@ def test_every_row_of_the_catalogue_took_the_selected_backends_form(recipes):
         if BACKEND.name not in spec_of(dag_id).known_differences
         and not recipes.runs_elsewhere(dag_id)
         for row in recipes.run(dag_id).xcoms
+        if not written_past_the_backend(row.key)
     }
     assert len(shapes) > 50
     if BACKEND.backend is None:

@@ -32,3 +32,6 @@ def test_extra_link_is_stored_as_one_more_xcom_row(recipes):
     assert run.keys("submit_job") == ["_link_JobConsoleLink", "job_console_url_v1", "return_value"]
     assert run.value("submit_job", "job_console_url_v1") == url
     assert run.value("submit_job", "_link_JobConsoleLink") == url
+    # The worker writes link rows past the XCom backend (task_runner._xcom_push_to_db): the
+    # plain URL in the metadata database under every backend profile.
+    assert run.row("submit_job", "_link_JobConsoleLink").stored == url
