@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from tests.harness.docs_blocks import block_titled
 from tests.harness.environment import (
     DAGS_FOLDER,
     airflow_environment,
@@ -23,12 +24,19 @@ def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.fresh_airflow
 def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
-    result = run_tool("dags/basics/taskflow_return_value.py", airflow_home=tmp_path)
+    result = run_tool("dags/basics/classic_push_pull.py", airflow_home=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "Creating the embedded Airflow metadata DB" in result.stderr
-    assert 'xcom process_batch return_value = "processed batch_99482"' in result.stdout
     assert (tmp_path / "airflow.db").is_file()
+    # What getting-started shows, line by line (the run id elided there).
+    shown = block_titled(
+        "getting-started.md", "output of ./dev recipe dags/basics/classic_push_pull.py"
+    )
+    printed = result.stdout.strip().splitlines()
+    for shown_line, line in zip(shown.splitlines(), printed, strict=True):
+        before, _, after = shown_line.partition("…")
+        assert line.startswith(before) and line.endswith(after), (shown_line, line)
 
     # What the README says of `python dags/<chapter>/<recipe>.py` in an Airflow environment: once
     # the DB is migrated (the tool did it) it runs, from dags/ and from a copy anywhere else

@@ -10,6 +10,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tests.harness.docs_blocks import fenced_blocks
 from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
 
 DOCS = REPO_ROOT / "docs"
@@ -75,6 +76,33 @@ def test_every_python_block_is_an_include_titled_with_its_source():
                 f"{page.name}: a Python block including {[s['path'] for s in sources]} must have "
                 f'title="<that file>" so readers see where the code comes from'
             )
+
+
+def test_every_code_block_says_where_it_comes_from():
+    untitled = [
+        (str(page.relative_to(DOCS)), block["body"].splitlines()[0])
+        for page in PAGES
+        for block in fenced_blocks(str(page.relative_to(DOCS)))
+        if 'title="' not in block["info"]
+    ]
+    assert untitled == [], "blocks need a title: the source file, or where a command runs"
+
+
+def dev_commands(dev_script: Path) -> set[str]:
+    """The subcommands of a ``dev`` script: its ``case`` branches."""
+    return set(re.findall(r"^  (\w[\w-]*)\)$", dev_script.read_text(), re.MULTILINE))
+
+
+def test_every_dev_command_a_page_shows_exists():
+    ours = dev_commands(REPO_ROOT / "dev")
+    generated = dev_commands(REPO_ROOT / "{{cookiecutter.project_slug}}" / "dev")
+    unknown = {
+        (page.name, name)
+        for page in PAGES
+        for name in re.findall(r"\./dev ([a-z][\w-]*)", page.read_text())
+        if name not in (generated if page.name == "generator.md" else ours)
+    }
+    assert ours and generated and unknown == set()
 
 
 def test_every_recipe_shows_its_stored_rows(recipes):
@@ -261,6 +289,22 @@ def test_every_recipe_section_shows_the_recipes_docstring():
             if recipe and path not in shown:
                 missing.append(f"{page.relative_to(REPO_ROOT)}: {path}")
     assert missing == []
+
+
+def test_every_recipe_docstring_ends_with_use_avoid_and_gotcha():
+    """The three questions a reader brings to a recipe, answered last in its docstring as
+    ``- Use: ...``, ``- Avoid: ...``, ``- Gotcha: ...`` (the site shows the labels bold)."""
+    import ast
+
+    unanswered = []
+    for recipe in sorted(DAGS_FOLDER.rglob("*.py")):
+        if recipe.name.startswith("_"):
+            continue
+        docstring = ast.get_docstring(ast.parse(recipe.read_text())) or ""
+        labels = re.findall(r"^- (\w+): \S", docstring, re.MULTILINE)
+        if labels[-3:] != ["Use", "Avoid", "Gotcha"]:
+            unanswered.append(str(recipe.relative_to(DAGS_FOLDER)))
+    assert unanswered == []
 
 
 def test_no_whole_library_module_comes_before_a_pages_first_recipe():

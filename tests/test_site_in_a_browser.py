@@ -1,9 +1,9 @@
 """The built site in headless Chromium (Debian's ``chromium``, driven by Playwright), as readers
 see it. Every page, loaded once: on a 390-pixel phone screen no console error, no request that
 leaves the machine, no element wider than the screen, no task id or key broken across lines,
-every Python block titled with its source file, stored rows read as stored; at 1280 pixels no
-recipe code block scrolls sideways. Then search finds a recipe by an API name, and dark mode
-toggles.
+every code block titled with its source file or where it runs, stored rows read as stored; at
+1280 pixels no recipe code block scrolls sideways. Then search finds a recipe by an API name,
+and dark mode toggles.
 """
 
 from __future__ import annotations
@@ -127,11 +127,11 @@ def test_page_reads_well_on_a_phone_and_a_laptop(tab, site, path):
     assert overflowing == [], f"{path}: elements wider than a 390 px screen"
     assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     untitled = tab.evaluate(
-        """() => Array.from(document.querySelectorAll('.md-content .language-python.highlight'))
+        """() => Array.from(document.querySelectorAll('.md-content div.highlight'))
             .filter(h => !h.querySelector('.filename'))
             .map(h => h.textContent.slice(0, 80))"""
     )
-    assert untitled == [], f"{path}: Python blocks without their source file as title"
+    assert untitled == [], f"{path}: code blocks without a title saying where they come from"
     broken = tab.evaluate(
         """() => Array.from(document.querySelectorAll('.md-content td:nth-child(-n + 2) code'))
             .filter(code => code.getClientRects().length > 1)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from xcom_lint import lint_paths
 
+from tests.harness.docs_blocks import block_titled
 from tests.harness.environment import DAGS_FOLDER, REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "lint_fixtures"
@@ -58,6 +59,14 @@ def test_cli_prints_ruff_style_lines_and_exits_1_on_findings():
         "tests/lint_fixtures/generic_and_convention_keys.py:9:9: XCL001 generic key 'data': "
         "name what the value is, e.g. 'processed_customer_count_v1'"
     )
+
+
+def test_the_output_the_page_shows_is_the_clis():
+    shown = block_titled(
+        "xcom-lint.md", "output of xcom-lint tests/lint_fixtures/dangling_and_unpulled.py"
+    )
+    printed = run_cli("tests/lint_fixtures/dangling_and_unpulled.py").stdout.splitlines()
+    assert set(shown.splitlines()) <= set(printed)
 
 
 def test_cli_exits_0_when_clean_and_2_on_usage_errors():

@@ -15,6 +15,7 @@ from xcom_backends.base import XComAddress
 from xcom_backends.layers.object_storage import object_path
 
 from tests.harness.backend_profiles import LAYERED, TEST_ENCRYPTION_KEYS
+from tests.harness.docs_blocks import as_one_line, block_titled
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
 from tests.harness.fresh_process import run_dag, run_python
 from tests.harness.storage_servers import connection_env_name
@@ -184,6 +185,8 @@ def test_a_task_with_a_readers_id_in_an_undeclared_dag_is_refused(cross_dag_runs
             "reads a contract's value only if the contract names it. Add ('marketing_report', "
             f"{task_id!r}) to the contract's readers if it should."
         )
+    shown = as_one_line(block_titled("contracts.md", "task log of build_report"))
+    assert shown == marketing["errors"]["build_report"]
 
 
 TRIGGER_DAG = """

@@ -17,6 +17,7 @@ from xcom_backends.contracts import XComContractError
 from xcom_backends.layers.sealed import new_key_pair
 
 from tests.harness.backend_profiles import LAYERED
+from tests.harness.docs_blocks import as_one_line, block_titled
 from tests.harness.environment import DAGS_FOLDER, REPO_ROOT, environment_without_airflow
 from tests.harness.fresh_process import run_dag
 
@@ -164,6 +165,7 @@ def test_a_sealed_contract_is_never_stored_in_plain_text_by_a_backend_that_canno
     assert run["task_states"] == {"export_orders": "failed", "load_orders": "upstream_failed"}
     assert run["errors"] == {"export_orders": NOT_SEALED}
     assert run["xcoms"] == []
+    assert as_one_line(block_titled("contracts.md", "task log of export_orders")) == NOT_SEALED
 
 
 def test_the_contracts_layer_refuses_a_sealed_contract_without_the_sealed_layer(recipes):

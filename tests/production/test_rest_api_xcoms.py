@@ -7,6 +7,7 @@ never runs the XCom backend, stores what a client sends as it is, and deletes ro
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,12 @@ import pytest
 from xcom_backends.base import envelope_of
 from xcom_rest_api import XComEntries
 
+from tests.harness.docs_blocks import block_titled
+
 DAG_ID = "custom_types_dataclass_round_trip"
 RUN_ID = "rest_api_check"
 NOTE = {"checked_by": "ops", "rows": 1834}
+EXAMPLE_API_URL = "http://127.0.0.1:8080"  # what the page shows
 AIRFLOWCTL = str(Path(sys.executable).parent / "airflowctl")
 
 
@@ -123,32 +127,33 @@ def airflowctl(home: Path, *args: str) -> str:
     return done.stdout
 
 
+def page_commands(**values: str) -> dict[str, list[str]]:
+    """The airflowctl commands the REST API page shows, by action (``login``, ``list``, ...),
+    with ``$NAME`` and the example API URL replaced by this deployment's."""
+    shown = block_titled("rest-api.md", "terminal, on a machine that reaches the API server")
+    commands = {}
+    for line in shown.splitlines():
+        words = shlex.split(line)
+        assert words[0] == "airflowctl", line
+        words = [values.get(w.removeprefix("$"), w) for w in words[1:]]
+        commands[words[1]] = [values["API_URL"] if w == EXAMPLE_API_URL else w for w in words]
+    return commands
+
+
 def test_airflowctl_lists_adds_and_gets_rows_with_numbers_as_text(entries, deployment, tmp_path):
     token = entries.http.headers["Authorization"].removeprefix("Bearer ")
-    airflowctl(
-        tmp_path,
-        "auth",
-        "login",
-        "--api-url",
-        deployment.url,
-        "--api-token",
-        token,
-        "--skip-keyring",
-    )
+    commands = page_commands(TOKEN=token, RUN_ID=RUN_ID, API_URL=deployment.url)
+    assert list(commands) == ["login", "list", "add", "get", "delete"]
+    airflowctl(tmp_path, *commands["login"])
 
-    def xcom(action: str, *args: str) -> str:
-        """``airflowctl xcom <action>`` on this run's ``label_shipment`` task, with the token."""
-        command = ["xcom", action, DAG_ID, RUN_ID, "label_shipment", *args]
-        return airflowctl(tmp_path, *command, "--api-token", token)
-
-    listed = json.loads(xcom("list", "-o", "json"))
+    listed = json.loads(airflowctl(tmp_path, *commands["list"]))
     assert [e["key"] for e in listed] == ["return_value"]
 
-    xcom("add", "ctl_note_v1", json.dumps(NOTE))
+    airflowctl(tmp_path, *commands["add"])
     assert entries.get(DAG_ID, RUN_ID, "label_shipment", "ctl_note_v1") == NOTE
-    (shown,) = json.loads(xcom("get", "ctl_note_v1", "-o", "json"))
+    (shown,) = json.loads(airflowctl(tmp_path, *commands["get"]))
     # airflowctl 0.1.5 prints every number of its JSON output as a string, every object in a list.
     assert shown["value"] == [{"checked_by": "ops", "rows": "1834"}]
     assert shown["map_index"] == "-1"
-    xcom("delete", "ctl_note_v1")
+    airflowctl(tmp_path, *commands["delete"])
     assert stored_in_postgres(deployment, "label_shipment", "ctl_note_v1") is None
