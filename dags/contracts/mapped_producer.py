@@ -2,6 +2,11 @@
 
 The checks run per task instance: each map index of the producer is checked against the size
 limit and the type, and the reader receives one value per map index, in map-index order.
+
+- Use: when each instance of a mapped producer pushes a value under the same contract.
+- Avoid: for a limit on the total: ``max_bytes`` applies to each instance, not to their sum.
+- Gotcha: ``pull`` gives the bare value when only one map index ran (as any pull with a string
+  ``task_ids``); ``pull_each`` is a list for any count.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ def contracts_mapped_producer():
 
     @task
     def total_orders() -> int:
-        # One per map index.
-        counts = REGION_ORDER_COUNT.pull(get_current_context()["ti"])
+        # One per map index, a list even if only one region ran.
+        counts = REGION_ORDER_COUNT.pull_each(get_current_context()["ti"])
         return sum(counts)
 
     (

@@ -110,6 +110,12 @@ class XComContract:
         self.check_reader(ti.task_id, ti.dag_id, kwargs.get("dag_id", ti.dag_id))
         return ti.xcom_pull(task_ids=self.producer, key=self.key, **kwargs)
 
+    def pull_each(self, ti: Any, **kwargs: Any) -> list[Any]:
+        """``pull`` from a mapped producer: one value per map index, in map-index order, a list
+        however many instances ran (``pull`` gives the bare value when only one did)."""
+        self.check_reader(ti.task_id, ti.dag_id, kwargs.get("dag_id", ti.dag_id))
+        return ti.xcom_pull(task_ids=[self.producer], key=self.key, **kwargs)
+
 
 # The errors a broken contract raises, shared by the contract's own methods and the backend layer.
 def wrong_producer(contract: XComContract, task_id: str) -> XComContractError:

@@ -7,6 +7,9 @@ import json
 import pytest
 from xcom_backends.base import envelope_of
 
+from tests.harness.environment import environment_without_airflow
+from tests.harness.fresh_process import run_dag
+
 MANIFEST = {"uri": "s3://warehouse/orders/20260101.parquet", "rows": 1000}
 
 
@@ -112,3 +115,41 @@ def test_malformed_contracts_fail_when_the_file_is_parsed(recipes, tmp_path, con
     errors = load_recipes(tmp_path).import_errors
     assert len(errors) == 1
     assert message in next(iter(errors.values()))
+
+
+ONE_REGION_DAG = """
+from airflow.sdk import dag, get_current_context, task
+from xcom_backends.contracts import XComContract, register_contracts
+
+REGION_COUNT = XComContract(
+    key="region_order_count_v1", producer="count_orders", readers={"read_counts"}
+)
+
+@dag(schedule=None)
+def one_region():
+    @task
+    def count_orders(region: str) -> None:
+        REGION_COUNT.push(get_current_context()["ti"], {"emea": 120}[region])
+
+    @task
+    def read_counts():  # no `-> dict`: it would split the dict into rows
+        ti = get_current_context()["ti"]
+        return {"pull": REGION_COUNT.pull(ti), "pull_each": REGION_COUNT.pull_each(ti)}
+
+    count_orders.expand(region=["emea"]) >> read_counts()
+
+dag = one_region()
+register_contracts(dag, REGION_COUNT)
+"""
+
+
+@pytest.mark.fresh_airflow
+def test_pull_each_is_a_list_also_when_a_mapped_producer_ran_once(tmp_path):
+    """``contracts_mapped_producer`` reads with ``pull_each``: with one map index, ``pull``
+    (a string ``task_ids``) gives the bare value and ``sum()`` over it would fail."""
+    (tmp_path / "one_region.py").write_text(ONE_REGION_DAG)
+    run = run_dag(tmp_path, "one_region", environment_without_airflow())
+
+    assert run["task_states"] == {"count_orders[0]": "success", "read_counts": "success"}
+    read = [row["value"] for row in run["xcoms"] if row["task_id"] == "read_counts"]
+    assert read == [{"pull": 120, "pull_each": [120]}]
