@@ -3,7 +3,8 @@ recipe's module docstring, as Markdown.
 
 What a recipe shows, when to use it, when not and its gotcha are written once, in the recipe's
 docstring (a user who copies the file keeps them); the page shows that text above the code.
-Double backticks (reStructuredText) become single ones. A missing file or docstring fails the
+Double backticks (reStructuredText) become single ones; the labels of the closing ``- Use:``,
+``- Avoid:``, ``- Gotcha:`` list become bold. A missing file or docstring fails the
 build. Enabled in mkdocs.yml (``hooks:``); needs nothing but mkdocs and the standard library.
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+# The closing list of a recipe's docstring: ``- Use: ...``, ``- Avoid: ...``, ``- Gotcha: ...``.
+LABEL = re.compile(r"^(?P<indent>[ \t]*)- (?P<label>Use|Avoid|Gotcha):", re.MULTILINE)
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- docstring: (?P<path>\S+\.py) -->$", re.MULTILINE)
 
 
@@ -24,7 +27,7 @@ def module_docstring(path: Path) -> str:
     text = ast.get_docstring(ast.parse(path.read_text()))
     if not text:
         raise PluginError(f"{path} has no module docstring to show")
-    return text.replace("``", "`")
+    return LABEL.sub(r"\g<indent>- **\g<label>:**", text.replace("``", "`"))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -1,8 +1,14 @@
 """Classic operators: push an explicit key and return a value, then pull both downstream.
 
-Use this form when you work with ``PythonOperator`` and other classic operators. The producer pushes
-one explicit key with ``ti.xcom_push`` and its return value lands under ``return_value``; the
-consumer pulls both by task id and key.
+The producer pushes one explicit key with ``ti.xcom_push`` and its return value lands under
+``return_value``; the consumer pulls both by task id and key.
+
+- Use: with ``PythonOperator`` and other classic operators, or code that already calls
+  ``ti.xcom_push``.
+- Avoid: for new Python tasks: TaskFlow (``taskflow_return_value.py``) wires the same without typed
+  keys.
+- Gotcha: a typo in ``task_ids`` or ``key`` is not an error: the pull returns ``None``
+  (``xcom-lint`` finds it first).
 """
 
 from __future__ import annotations

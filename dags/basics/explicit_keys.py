@@ -3,6 +3,12 @@
 A bare ``return_value`` tells a reader of the UI's XCom tab nothing. Push the values other teams
 depend on under specific keys declared once as constants, and when a value's meaning or shape
 changes, publish ``_v2`` beside ``_v1`` until every reader has moved.
+
+- Use: for any value another task or team reads: the key says what it is.
+- Avoid: for a value only the next TaskFlow task takes as an argument: ``return_value`` is fine
+  there.
+- Gotcha: renaming a key breaks every reader silently (they pull ``None``); publish the new name
+  beside the old one.
 """
 
 from __future__ import annotations

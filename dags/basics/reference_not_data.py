@@ -3,6 +3,11 @@
 XCom is a signalling channel. The producer writes its output with ``ObjectStoragePath`` (local
 files here; ``s3://``, ``gs://`` or ``abfs://`` in production) and pushes a small dict: the URI,
 the row count and the size. The consumer opens the URI itself.
+
+- Use: for anything larger than a few kilobytes: files, tables, model outputs.
+- Avoid: when the value is itself a small answer (a count, a flag): push it directly.
+- Gotcha: the object outlives the run; give it a lifecycle rule, as XCom clean-up will not delete
+  it.
 """
 
 from __future__ import annotations

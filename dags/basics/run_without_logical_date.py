@@ -1,11 +1,16 @@
 """Name things from fields every run has: a run without a logical date has no ``ds``.
 
-Runs started by an asset event, and runs triggered through the API or UI with no logical date,
-have no ``logical_date``, ``ds`` or ``ds_nodash`` in their context: a task that reads them fails
-with ``KeyError``. ``run_id`` and ``dag_run.run_after`` (when the run was due) exist in every run.
-Use ``run_after`` for a date in a path or partition and ``run_id`` where it must be unique.
-A TaskFlow function receives context keys it declares as parameters (default ``None``), and the
-rest of the context in ``**context``.
+Runs started by an asset event, and runs triggered through the API or UI with no logical date, have
+no ``logical_date``, ``ds`` or ``ds_nodash`` in their context: a task that reads them fails with
+``KeyError``. ``run_id`` and ``dag_run.run_after`` (when the run was due) exist in every run. A
+TaskFlow function receives context keys it declares as parameters (default ``None``), and the rest
+of the context in ``**context``.
+
+- Use: ``run_after`` for a date in a path or partition, ``run_id`` where a name must be unique.
+- Avoid: ``ds``, ``ds_nodash`` and ``logical_date`` in DAGs that assets, the API or the UI may
+  trigger.
+- Gotcha: a DAG that ran fine on its schedule fails with ``KeyError: 'ds'`` the first time someone
+  triggers it without a logical date.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 The producer decides *which* credentials the consumer uses and passes only their name. The consumer
 resolves the secret itself, from Airflow's connections or your secrets backend, so the secret
 never reaches the metadata DB, the UI or the REST API.
+
+- Use: whenever a task needs credentials another task chose: pass the connection id.
+- Avoid: passing the secret, a token derived from it or a connection URI with a password in it.
+- Gotcha: a connection id is only as safe as the connection: a worker that can resolve it holds the
+  secret.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 XCom values are not masked: the token below lands verbatim in the metadata DB, the UI's XCom tab
 and the REST API, for anyone who can see this DAG. Do not copy this; see
 ``secret_by_reference.py`` for the fix.
+
+- Use: as a warning: run it to see where the token shows up.
+- Avoid: copying it; ``secret_by_reference.py`` is the fix.
+- Gotcha: Airflow masks known secrets in logs, not in XCom values: the row keeps the token
+  verbatim.
 """
 
 from __future__ import annotations

@@ -1,8 +1,14 @@
 """TaskFlow: a ``@task`` return value flows into the next ``@task`` as an argument.
 
-Use this form for Python tasks. Calling one task with another task's result wires the dependency
-and the XCom in one move: Airflow pushes the return value under ``return_value`` and pulls it for
-the downstream task. No key or task id is typed by hand.
+Calling one task with another task's result wires the dependency and the XCom in one move: Airflow
+pushes the return value under ``return_value`` and pulls it for the downstream task. No key or task
+id is typed by hand.
+
+- Use: for Python tasks: the return value is the XCom and the argument is the pull.
+- Avoid: when the producer is a classic operator you cannot change: take its ``.output``
+  (``classic_output_to_task.py``).
+- Gotcha: the argument is resolved when the downstream task runs, so it is the stored value, not
+  the object the producer returned (a copy, deserialized).
 """
 
 from __future__ import annotations

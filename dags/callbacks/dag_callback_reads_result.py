@@ -1,12 +1,15 @@
 """A DAG-level success callback that reads the run's result from XCom.
 
 A DAG's ``on_success_callback`` / ``on_failure_callback`` does not run on a worker: the scheduler
-asks the DAG processor to run it, which builds the context from the run's last task instance,
-so ``context["ti"].xcom_pull(task_ids=...)`` reads any task of the run. The gotcha: the pull runs
-the XCom backend in the DAG processor, so that process needs the backend's settings, store
-credentials and keys too. ``dag.test()`` runs DAG callbacks in its own process, where a pull
-fails; this recipe runs on the production lane only.
+asks the DAG processor to run it, which builds the context from the run's last task instance, so
+``context["ti"].xcom_pull(task_ids=...)`` reads any task of the run. ``dag.test()`` runs DAG
+callbacks in its own process, where a pull fails; this recipe runs on the production lane only.
 Needs ``_notifications.py`` beside it (the stand-in channel).
+
+- Use: to report a run's outcome once, with its result, when the run ends.
+- Avoid: for per-task reports: a task callback runs on the worker, next to the value.
+- Gotcha: the pull runs the XCom backend in the DAG processor, so that process needs the backend's
+  settings, store credentials and keys too.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """Task callbacks and notifiers that read XComs: the task's own rows and its upstream's.
 
-``on_success_callback`` and ``on_failure_callback`` run on the worker, in the task's process,
-right after the task: ``context["ti"].xcom_pull`` works there and goes through the XCom backend
-like any pull. A notifier's templated message can pull too. Use callbacks to report what a task
-produced or how far it got; the gotcha is the failure callback: it sees what the failed try
-pushed before it failed, and a retry deletes those rows before it starts.
-Needs ``_notifications.py`` beside it (the stand-in channel).
+``on_success_callback`` and ``on_failure_callback`` run on the worker, in the task's process, right
+after the task: ``context["ti"].xcom_pull`` works there and goes through the XCom backend like any
+pull. A notifier's templated message can pull too. Needs ``_notifications.py`` beside it (the
+stand-in channel).
+
+- Use: to report what a task produced or how far it got before it failed.
+- Avoid: for work the pipeline depends on: a callback's failure does not fail the task.
+- Gotcha: the failure callback sees what the failed try pushed before it failed, and a retry
+  deletes those rows before it starts.
 """
 
 from __future__ import annotations

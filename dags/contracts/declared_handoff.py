@@ -3,6 +3,12 @@
 This recipe is about the cookbook's ``xcom_backends.contracts`` template (copy it with the backend
 package). The key, the producer, the readers, the size limit and the type are written once; every
 push and pull goes through the same object, so a key is never typed twice.
+
+- Use: for values other tasks or teams depend on: one declaration names the key, who reads it and
+  how big it may be.
+- Avoid: for a value passed between two TaskFlow tasks of one DAG: the argument already says it.
+- Gotcha: a raw ``ti.xcom_push`` or a TaskFlow return skips ``XComContract.push``; only the
+  backend's ``contracts`` layer checks those.
 """
 
 from __future__ import annotations

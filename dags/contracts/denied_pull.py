@@ -2,6 +2,12 @@
 
 The notification task below is not among the manifest's readers, so ``pull`` refuses before any
 value reaches it. The refusal is this recipe's expected outcome.
+
+- Use: to keep a value to the tasks that need it, and to find an undeclared reader the first time
+  it runs.
+- Avoid: as access control against people: anyone who can read the metadata DB reads the row (seal
+  it for that).
+- Gotcha: the refusal is at pull time: the producer succeeds and stores the value either way.
 """
 
 from __future__ import annotations

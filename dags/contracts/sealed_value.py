@@ -15,6 +15,13 @@ Enable it on every worker (the producer's workers need only the public key)::
 layer, the push fails and nothing is stored in plain text. ``dag.test()`` runs every task in one
 process, which therefore holds both keys; in production the producer's queue has only the public
 key.
+
+- Use: for values no one but the reading team may see: not the metadata DB, the UI, the REST API or
+  other workers.
+- Avoid: when the readers' workers cannot hold a private key, or every worker holds every key
+  (nothing is gained).
+- Gotcha: ``dag.test()`` runs every task in one process, which therefore holds both keys; in
+  production the producer's queue has only the public key.
 """
 
 from __future__ import annotations

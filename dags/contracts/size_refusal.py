@@ -2,6 +2,12 @@
 
 The producer tries to push the rows themselves instead of a reference to them. The refusal is this
 recipe's expected outcome; nothing reaches the metadata DB.
+
+- Use: to stop a producer from turning XCom into a data bus, with a message that says what to push
+  instead.
+- Avoid: as the only guard of the metadata DB: set the backend's size guard too, for pushes that
+  skip contracts.
+- Gotcha: the limit counts the value's JSON text (``json.dumps``), not its size in Python.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """Branch on an XCom value with ``@task.branch``: the returned task id runs, the others skip.
 
-The branch task receives the upstream value as an argument and returns the task id (or list of
-ids) to follow. Keep the decision's input small: a count, a flag, a status. Avoid branching
-when both paths should run with different data; the gotcha is the extra row the branch stores,
-``skipmixin_key``, which Airflow uses to skip the other path.
+The branch task receives the upstream value as an argument and returns the task id (or list of ids)
+to follow. Keep the decision's input small: a count, a flag, a status.
+
+- Use: when an upstream value decides which path runs.
+- Avoid: when both paths should run with different data: map or pass the data instead.
+- Gotcha: the branch stores an extra row, ``skipmixin_key``, which Airflow uses to skip the other
+  path.
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 A ``@task.sensor`` pokes until ``is_done`` is true; the ``xcom_value`` of the successful poke is
 pushed as its ``return_value``, so the next task receives, for example, the file that appeared.
-Use it instead of a sensor plus a second task that looks again for what the sensor saw.
+
+- Use: when the next task needs what the sensor found (a file name, an id).
+- Avoid: a sensor plus a second task that looks again for what the sensor saw.
+- Gotcha: only the successful poke's ``xcom_value`` is pushed; what earlier pokes saw is lost.
 """
 
 from __future__ import annotations

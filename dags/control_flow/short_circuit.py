@@ -1,9 +1,12 @@
 """Stop a pipeline on an XCom value with ``@task.short_circuit``.
 
-A falsy return value skips every downstream task; a truthy one lets them run. The returned value
-is also pushed, so the reason for skipping stays visible in the XCom tab. Use it for "nothing
-new, stop here"; avoid it when something must still run on an empty day (a report, a
-teardown), and use a branch for that instead.
+A falsy return value skips every downstream task; a truthy one lets them run. The returned value is
+also pushed, so the reason for skipping stays visible in the XCom tab.
+
+- Use: for "nothing new, stop here".
+- Avoid: when something must still run on an empty day (a report, a teardown): use a branch.
+- Gotcha: by default it skips every downstream task, not only the direct ones
+  (``ignore_downstream_trigger_rules=False`` changes that).
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 ``inlet_events[asset]`` lists the asset's events, oldest first; the last one's ``extra`` is what
 the latest producer run attached. A run started by the asset also finds the events that
 triggered it in ``triggering_asset_events``.
+
+- Use: to react to another DAG's output without knowing its DAG id, task ids or run ids.
+- Avoid: when the consumer needs a value from one specific producer run: pull by run id.
+- Gotcha: several events may arrive before a run starts; read the one you need from the list, not
+  the first.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 A task that declares an asset as its outlet attaches a small ``extra`` dict to the asset event it
 emits. DAGs scheduled on the asset start when it is updated and read that metadata; no DAG needs
 to know another's id, task ids or run ids. The consumer is ``asset_consumer.py``.
+
+- Use: to tell other DAGs that data is ready, with where it is and how much.
+- Avoid: for the data itself: push a reference in ``extra``, as with XCom.
+- Gotcha: ``extra`` must be JSON-serializable, and it is stored in the metadata DB with the event:
+  keep it small.
 """
 
 from __future__ import annotations

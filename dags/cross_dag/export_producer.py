@@ -3,6 +3,10 @@
 Another DAG reads this run's ``export_manifest_v1`` with ``xcom_pull(dag_id=..., run_id=...)``;
 see ``pull_by_run_id.py``. Consider an asset event (``asset_producer.py``) first: it is
 Airflow 3's own channel between DAGs.
+
+- Use: when a specific other DAG must read this run's value by run id.
+- Avoid: when an asset event can carry it: that channel needs no run ids.
+- Gotcha: the key is a contract with another team: rename it and their pull returns ``None``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@
 In Airflow 3.3 the older idiom, ``include_prior_dates=True`` without a run id, returns ``None``
 across DAGs (apache/airflow#70173). Pass the producer's run id instead, for example in the conf
 of the ``TriggerDagRunOperator`` that starts this DAG (``{"producer_run_id": "{{ run_id }}"}``).
+
+- Use: when the consumer knows the producer's run id (from conf or a trigger).
+- Avoid: ``include_prior_dates`` to find "the latest" run: it returns ``None`` across DAGs in 3.3.
+- Gotcha: the producer's rows may already be cleaned up; handle ``None``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ gets the value itself (not a template string). With ``wait_for_completion=True``
 ``trigger_run_id``, which a later task uses to pull the child's result across DAGs. A fixed
 ``trigger_run_id`` ties each parent run to one child run. ``dag.test()`` cannot run the child,
 so this recipe runs on the production lane only.
+
+- Use: to start another DAG with parameters computed in this run, and use its answer.
+- Avoid: for fan-out inside one DAG: dynamic task mapping is cheaper.
+- Gotcha: the child's run id is fixed, so clearing ``start_child`` to run it again fails ("Dag Run
+  already exists") unless ``reset_dag_run=True``.
 """
 
 from __future__ import annotations

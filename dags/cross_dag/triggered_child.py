@@ -3,6 +3,11 @@
 A DAG that another DAG triggers reads what the parent sent from ``params`` (the run's conf merged
 over the declared defaults), never by pulling the parent's XComs, and returns its answer as the
 DAG result. Declaring the param with a default lets the child also run on its own.
+
+- Use: for a DAG that other DAGs or people start with parameters.
+- Avoid: reading the parent's XComs from the child: it couples the child to the parent's task ids.
+- Gotcha: conf keys the DAG does not declare still arrive in ``params``, unvalidated; declare each
+  one it reads.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 ``datetime``, ``tuple``, ``set`` and ``Decimal`` are serialized with their type; dict keys become
 strings; a ``Decimal`` loses trailing zeros; a named tuple comes back as a plain tuple. The
 consumer reports each value's type and value as received.
+
+- Use: to check what a consumer will receive before relying on a type.
+- Avoid: assuming a round trip is the identity: compare types, not only values.
+- Gotcha: dict keys become strings: ``{1: 'a'}`` comes back as ``{'1': 'a'}``.
 """
 
 from __future__ import annotations

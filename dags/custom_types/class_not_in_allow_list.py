@@ -3,6 +3,11 @@
 Serialization has no allow list, deserialization has. The producer succeeds and the row is
 stored; the consumer fails when Airflow refuses to import the class. The error names the class
 and the setting to add it to.
+
+- Use: to recognise the error when a new class first goes through XCom.
+- Avoid: working around it with a broad pattern such as ``*``: the allow list guards what a pull
+  may import.
+- Gotcha: the push succeeds, so the failure shows up only in the reader, possibly in another DAG.
 """
 
 from __future__ import annotations

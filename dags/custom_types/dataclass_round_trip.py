@@ -3,6 +3,10 @@
 Airflow serializes a dataclass without any code of yours. The consumer gets a real ``Shipment``
 back, provided the class lives in an importable module that is on
 ``[core] allowed_deserialization_classes`` (see ``_shipping_models.py``).
+
+- Use: for small structured values whose readers want attributes, not dict keys.
+- Avoid: for large collections of them: write them to storage and push the path.
+- Gotcha: the class must be importable where the value is pulled, at the same module path.
 """
 
 from __future__ import annotations

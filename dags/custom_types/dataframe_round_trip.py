@@ -3,6 +3,10 @@
 Airflow serializes a DataFrame to Parquet and stores it hex-encoded, doubling its size. It works
 for a few rows of summary data; for anything larger write the frame to object storage and push
 its path (see the basics recipe "references, not data").
+
+- Use: for a few rows of summary data.
+- Avoid: for anything larger: write the frame to object storage and push its path.
+- Gotcha: the stored form is hex-encoded Parquet, twice the bytes, unreadable in the UI.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 
 Airflow serializes ``BaseModel`` instances with pydantic's own ``model_dump``. As with
 dataclasses, the model class must be importable and on the allow list.
+
+- Use: when the value has a schema you want enforced where it is built.
+- Avoid: when a plain dict is enough: readers then need the model's module too.
+- Gotcha: the model is validated again on pull (Airflow rebuilds it with ``model_validate``), so a
+  validator changed since the push can refuse a stored value.
 """
 
 from __future__ import annotations

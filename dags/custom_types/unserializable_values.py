@@ -3,6 +3,10 @@
 The task that returns one of these fails; nothing is stored. Encode bytes (base64) or, better,
 write them to object storage; replace NaN with ``None``; convert arrays with ``.tolist()`` when
 they are small, store them elsewhere when they are not.
+
+- Use: to recognise these errors.
+- Avoid: pushing bytes, NaN or arrays: encode, replace or store them elsewhere.
+- Gotcha: the task fails after its work is done; the error names the type, not the key.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """``@task.external_python``: the function runs with an interpreter that already exists.
 
 Like ``@task.virtualenv``, but nothing is created per run: ``python`` names an interpreter
-installed on every worker (here a templated Variable with a fallback, so each deployment points
-at its own). Arguments go in pickled, the return value comes back pickled and is pushed by the
-worker through the XCom backend. Use it when building a virtualenv per run is too slow; the
-gotcha is that the interpreter must exist at that path on every worker that may run the task.
+installed on every worker (here a templated Variable with a fallback, so each deployment points at
+its own). Arguments go in pickled, the return value comes back pickled and is pushed by the worker
+through the XCom backend.
+
+- Use: when building a virtualenv per run is too slow and the environment is fixed.
+- Avoid: when the dependencies change often: rebuilding every worker's interpreter is a deployment.
+- Gotcha: the interpreter must exist at that path on every worker that may run the task.
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ With ``do_xcom_push=True`` the pod's main container writes its result as JSON to
 ``/airflow/xcom/return.json``, a volume shared with a sidecar; the operator runs ``cat`` on that
 file in the sidecar, ``json.loads`` the output and pushes it as ``return_value`` from the worker,
 through the XCom backend. Here a child process plays the container and a temporary folder the
-volume. Use the file for a small result (ids, counts, URIs); the gotcha: the file must hold one
-JSON document, and a container that never writes it fails the task. This cookbook has no
-Kubernetes cluster: the pod, its sidecar and the operator itself are not run here.
+volume. This cookbook has no Kubernetes cluster: the pod, its sidecar and the operator itself are
+not run here.
+
+- Use: for a container's small result (ids, counts, URIs).
+- Avoid: for the container's data: write it to object storage and put the path in the file.
+- Gotcha: the file must hold one JSON document, and a container that never writes it fails the
+  task.
 """
 
 from __future__ import annotations

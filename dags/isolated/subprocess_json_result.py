@@ -2,9 +2,12 @@
 
 A ``@task.bash`` task pushes the last line of stdout, as a string: JSON printed by a tool arrives
 downstream as text, and ``json.loads`` turns it into a dict. A ``@task`` that runs the tool with
-``subprocess`` can parse it before returning, so the row holds the dict itself. Use the second
-form when the tool's output is the task's answer; the gotcha with the first is that any later
-line (a warning, a progress bar) becomes the value instead.
+``subprocess`` can parse it before returning, so the row holds the dict itself.
+
+- Use: the subprocess form when the tool's output is the task's answer.
+- Avoid: parsing ``@task.bash`` output downstream in every reader: parse it once.
+- Gotcha: with ``@task.bash``, any later line (a warning, a progress bar) becomes the value
+  instead.
 """
 
 from __future__ import annotations

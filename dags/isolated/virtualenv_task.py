@@ -3,10 +3,12 @@
 The worker pickles the arguments into a file, runs the function with the virtualenv's Python
 (created with ``uv`` when it is installed), reads the pickled return value back and pushes it
 through the XCom backend as usual. The virtualenv needs neither Airflow nor your XCom backend.
-Use it for a library that conflicts with Airflow's; the gotchas: arguments and results must be
-picklable and then XCom-serializable, the function cannot use the Airflow context or pull, and
-without ``python_version`` Airflow asks ``uv`` for an interpreter named ``python``, which Debian-
-based workers lack ("No interpreter found for executable name `python`").
+Arguments and results must be picklable, and the result XCom-serializable.
+
+- Use: for a library that conflicts with Airflow's.
+- Avoid: when the function needs the Airflow context or pulls: it has neither.
+- Gotcha: without ``python_version`` Airflow asks ``uv`` for an interpreter named ``python``, which
+  Debian-based workers lack ("No interpreter found for executable name `python`").
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 The returned task's ``return_value`` row is flagged as the DAG result, so a caller that triggered
 the run can fetch one value without knowing task ids (``GET .../dagRuns/{run_id}/wait``,
 experimental in 3.3).
+
+- Use: when a caller (a script, another system) triggers the run and wants one answer.
+- Avoid: for several values: return one small dict, or a reference.
+- Gotcha: the ``/wait`` endpoint is experimental in 3.3; read the result row by task id where it
+  must not change.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """A retried task starts with a clean slate: what its failed try pushed is deleted.
 
-When a task instance is retried, Airflow clears the XComs of that task instance before the new
-try runs. A reader never sees a half-finished try's values mixed with the final ones. The
-gotcha: with an offloading backend, the backend's ``purge`` deletes the stored objects too;
-rows deleted any other way (the REST API, ``airflow db clean``) leave them behind
-(see Clean-up and retention).
+When a task instance is retried, Airflow clears the XComs of that task instance before the new try
+runs. A reader never sees a half-finished try's values mixed with the final ones.
+
+- Use: to rely on a retry never mixing its values with a failed try's.
+- Avoid: pushing progress markers for a retry to resume from: they are gone when it starts.
+- Gotcha: with an offloading backend, ``purge`` deletes the stored objects too; rows deleted any
+  other way (the REST API, ``airflow db clean``) leave them behind (see Clean-up and retention).
 """
 
 from __future__ import annotations

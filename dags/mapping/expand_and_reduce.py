@@ -4,9 +4,10 @@
 its own ``return_value`` under its map index. A downstream task receiving the mapped result gets a
 lazy sequence of all of them, in map-index order.
 
-Use it when the number of items is known only at run time. Avoid it for thousands of tiny
-items: every instance is a task instance with its own row (``max_map_length_exceeded.py``).
-The gotcha: the reducer's argument is a lazy sequence, not a list (``lazy_sequence.py``).
+- Use: when the number of items is known only at run time.
+- Avoid: for thousands of tiny items: every instance is a task instance with its own row
+  (``max_map_length_exceeded.py``).
+- Gotcha: the reducer's argument is a lazy sequence, not a list (``lazy_sequence.py``).
 """
 
 from __future__ import annotations

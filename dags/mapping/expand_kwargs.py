@@ -1,9 +1,12 @@
 """``expand_kwargs``: map over a list of dicts, each dict one instance's keyword arguments.
 
 When the instances differ in several arguments at once, have the upstream task return a list of
-dicts instead of several parallel lists. Avoid it when only one argument varies: ``partial``
-and ``expand`` say that more plainly. The gotcha: the whole list of dicts is one XCom row,
-so keep each dict to the arguments themselves (names, ids), not the data.
+dicts instead of several parallel lists.
+
+- Use: when the instances differ in several arguments at once.
+- Avoid: when only one argument varies: ``partial`` and ``expand`` say that more plainly.
+- Gotcha: the whole list of dicts is one XCom row, so keep each dict to the arguments themselves
+  (names, ids), not the data.
 """
 
 from __future__ import annotations

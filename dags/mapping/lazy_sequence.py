@@ -2,12 +2,15 @@
 
 A task that takes a mapped task's output gets a ``LazyXComSequence``, in map-index order, and
 nothing is fetched until it is used: ``len()`` asks the API server once for the count, an index
-(negative too) for that one item, a slice for its items, and iteration item by item until the
-first missing index. Use it as it is when you read a few items or pass once; ``list()`` it when
-you need the values twice or a real list (to return or to sort). The gotchas: a slice is a plain
-list but the sequence itself is not JSON (return ``list(values)``); and the request that ends an
-iteration is logged at error level, "XCom not found ... offset=3": the end of the sequence, not
-a failure (both pinned in ``tests/test_airflow3_facts.py``).
+(negative too) for that one item, a slice for its items, and iteration item by item until the first
+missing index.
+
+- Use: as it is when you read a few items or pass over them once.
+- Avoid: returning or sorting it as it is: ``list()`` it when you need the values twice or a real
+  list.
+- Gotcha: the sequence is not JSON (return ``list(values)``), and the request that ends an
+  iteration is logged at error level, "XCom not found ... offset=3": the end of the sequence, not a
+  failure (both pinned in ``tests/test_airflow3_facts.py``).
 """
 
 from __future__ import annotations

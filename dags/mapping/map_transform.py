@@ -1,8 +1,12 @@
 """``.map()``: reshape each element of an upstream list on the way into a mapped task.
 
-The function passed to ``.map()`` runs when the downstream instance resolves its argument; it
-keeps a one-line conversion out of its own task (and out of the ``xcom`` table). Avoid it
-for anything slow or failing often: it runs inside each downstream instance, once per try.
+The function passed to ``.map()`` runs when the downstream instance resolves its argument; it keeps
+a one-line conversion out of its own task (and out of the ``xcom`` table).
+
+- Use: for a one-line conversion between an upstream list and a mapped task.
+- Avoid: for anything slow or failing often: it runs inside each downstream instance, once per try.
+- Gotcha: the function must be a plain Python function, not a ``@task``: it is no task of its own,
+  so it has no row and no retries of its own.
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 ``@task_group`` functions expand like tasks. Inside one instance, a task receives the upstream
 value of the same map index (no ``map_indexes`` needed); downstream of the group, the group's
-returned task arrives as one lazy sequence in map-index order. Use it when each item needs a
-chain of tasks; the gotcha is task ids: rows are stored as ``<group>.<task>``, so a pull by task
-id outside the group must use that full id.
+returned task arrives as one lazy sequence in map-index order.
+
+- Use: when each item needs a chain of tasks.
+- Avoid: when one task per item is enough: map the task.
+- Gotcha: rows are stored as ``<group>.<task>``, so a pull by task id outside the group must use
+  that full id.
 """
 
 from __future__ import annotations

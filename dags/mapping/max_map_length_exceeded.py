@@ -3,6 +3,11 @@
 The default limit is 1,024 instances. The upstream fails when it pushes the oversized list, and the
 mapped task never starts. Batch the work (map over chunks), or raise ``max_map_length`` knowing the
 scheduler then tracks that many task instances.
+
+- Use: to see the limit's error before production does.
+- Avoid: raising ``max_map_length`` as the first fix: batch the work (map over chunks).
+- Gotcha: the upstream task fails, not the mapped one, so the error appears one task earlier than
+  expected.
 """
 
 from __future__ import annotations

@@ -2,7 +2,11 @@
 
 Use ``partial`` for what all instances share (a table name, a connection id) and ``expand`` for
 what varies. The shared arguments are not XComs; only the mapped list travels through XCom.
-Avoid it when the instances differ in several arguments at once: ``expand_kwargs`` fits that.
+
+- Use: when one argument varies and the rest are shared.
+- Avoid: when the instances differ in several arguments at once: ``expand_kwargs`` fits that.
+- Gotcha: passing a task's output to ``partial`` sends every instance the same whole value, not one
+  item each.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """Pull one mapped instance's value with ``map_indexes``, or all of them without it.
 
 ``ti.xcom_pull(task_ids=["square"])`` (a list of task ids) returns every instance's value as a
-list, however many instances there are. ``map_indexes=1`` returns that one instance's value; a
-list of indexes returns a list. The gotcha: ``task_ids="square"`` (a string) also returns a list,
-except when the task expanded to one instance: then it is that one value (see
-``single_instance_pull.py``).
+list, however many instances there are. ``map_indexes=1`` returns that one instance's value; a list
+of indexes returns a list.
+
+- Use: when a task needs one instance's value, or all of them, outside an argument.
+- Avoid: when the values are a task's input: take the mapped output as an argument.
+- Gotcha: ``task_ids="square"`` (a string) also returns a list, except when the task expanded to
+  one instance: then it is that one value (see ``single_instance_pull.py``).
 """
 
 from __future__ import annotations

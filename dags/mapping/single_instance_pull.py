@@ -4,6 +4,10 @@ How many instances a mapped task gets is known only at run time. A pull whose ``
 string returns a list for two or more instances but the bare value for exactly one, so code that
 ``list()``s or loops over it breaks on the day only one file arrived. Pull with a list of task
 ids, or take the mapped output as an argument (a lazy sequence): both are a list for any count.
+
+- Use: a list of task ids, or the mapped output as an argument, whenever a mapped task is pulled.
+- Avoid: a string ``task_ids`` for a mapped task.
+- Gotcha: tests with two or more items pass; the failure comes the day one item arrives.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """``.zip()``: pair the results of two upstream tasks element by element, then map over the pairs.
 
 ``expand`` over two arguments builds the cross product; ``a.zip(b)`` instead pairs the first item
-of ``a`` with the first of ``b``, and so on, stopping at the shorter list. Use it for two
-lists that describe the same items in the same order; the gotcha is that an item without a
-partner is dropped silently (``customers`` below).
+of ``a`` with the first of ``b``, and so on, stopping at the shorter list.
+
+- Use: for two lists that describe the same items in the same order.
+- Avoid: when you want every combination: ``expand`` over two arguments gives that.
+- Gotcha: an item without a partner is dropped silently (``customers`` below); ``fillvalue=`` keeps
+  it.
 """
 
 from __future__ import annotations

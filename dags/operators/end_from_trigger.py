@@ -1,13 +1,15 @@
 """A trigger that ends its task (end-from-trigger) and carries the task's XComs in its event.
 
 The trigger yields ``TaskSuccessEvent(xcoms={...})``: the task is marked success on the triggerer
-and its XComs are written by the API server, so the task never returns to a worker. Use it when
-resuming only to return the event's payload would waste a worker slot. The gotchas: those rows
-bypass the XCom backend (no offloading, encryption or contract check), so keep them small and
-non-secret; Airflow 3.3.2 stores each value as JSON text, so a dict arrives downstream as a
-string to ``json.loads``; and the triggerer must import the trigger, so it lives in
-``plugins/`` (here ``templates/export_ready_trigger.py``), not in the DAG file. ``dag.test()``
+and its XComs are written by the API server, so the task never returns to a worker. ``dag.test()``
 cannot show this (it resumes the task in its method instead): it runs on the production lane.
+
+- Use: when resuming only to return the event's payload would waste a worker slot.
+- Avoid: for values that must be offloaded, encrypted or contract-checked: those rows bypass the
+  XCom backend.
+- Gotcha: Airflow 3.3.2 stores each value as JSON text, so a dict arrives downstream as a string to
+  ``json.loads``; and the triggerer must import the trigger, so it lives in ``plugins/`` (here
+  ``templates/export_ready_trigger.py``), not in the DAG file.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """A deferrable operator's value: what ``execute_complete`` returns is the task's ``return_value``.
 
-The task defers (its worker slot is freed while a trigger waits on the triggerer), then resumes
-on a worker in the method ``defer`` named; that method's return value is pushed as usual, through
-the configured XCom backend. Use it for long waits on an external system; the gotcha is that
-nothing ``execute`` returns is pushed (it never returns: ``defer`` raises), so push from the
-resume method, and keep the trigger's event small: it travels through the metadata DB too.
+The task defers (its worker slot is freed while a trigger waits on the triggerer), then resumes on
+a worker in the method ``defer`` named; that method's return value is pushed as usual, through the
+configured XCom backend.
+
+- Use: for long waits on an external system.
+- Avoid: for waits of seconds: deferring and resuming costs more than waiting.
+- Gotcha: nothing ``execute`` returns is pushed (it never returns: ``defer`` raises), so push from
+  the resume method; keep the trigger's event small: it travels through the metadata DB too.
 """
 
 from __future__ import annotations

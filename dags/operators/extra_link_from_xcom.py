@@ -3,12 +3,14 @@
 The operator pushes its job's console URL under a key; its ``BaseOperatorLink`` reads that key for
 the task instance it is asked about. In Airflow 3 the worker resolves the link after the task ran
 and stores the result as one more XCom row, ``_link_<LinkClass>``, which the UI and the REST API's
-``links`` endpoint read (the API server never imports your operator). That row is written
-straight to the metadata database, past any XCom backend, so it always holds the plain URL.
-Read the key with the configured backend's ``XCom.get_value``: ``BaseXCom.get_value`` returns
-the stored form, which under an offloading backend is the reference, and the link would be it.
-Use it to send users from the UI to the external job; the gotcha is that a link is only as
-fresh as the last run of the task.
+``links`` endpoint read (the API server never imports your operator). That row is written straight
+to the metadata database, past any XCom backend, so it always holds the plain URL. Read the key
+with the configured backend's ``XCom.get_value``: ``BaseXCom.get_value`` returns the stored form,
+which under an offloading backend is the reference, and the link would be it.
+
+- Use: to send users from the UI to the external job.
+- Avoid: ``BaseXCom.get_value`` in the link under an offloading backend: it returns the reference.
+- Gotcha: a link is only as fresh as the last run of the task.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 ``ti.xcom_pull`` of a missing key (a typo, or an upstream that returned ``None``) returns ``None``,
 and a TaskFlow argument wired to a task that pushed nothing arrives as ``None`` too. Neither fails
 by itself, so a consumer that needs the value should fail loudly, naming the key and the fix.
+
+- Use: a check right after the pull whenever the value is required.
+- Avoid: ``default=`` as the check: it is ignored in 3.3 unless ``map_indexes`` is passed
+  (``default_needs_map_indexes.py``).
+- Gotcha: Airflow logs "XCom not found" at error level for the missing key; the task still succeeds
+  with ``None``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 The shape of the answer follows the shape of ``task_ids``, not the number of values found: a list
 of one task id still returns a list. Values come back in the order of the task ids you pass.
+
+- Use: when one task combines the answers of several others.
+- Avoid: when each value is a task argument: TaskFlow arguments say it with less code.
+- Gotcha: a missing value is ``None`` in its place, so the list keeps its length; check each item.
 """
 
 from __future__ import annotations

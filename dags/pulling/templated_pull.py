@@ -3,6 +3,10 @@
 Classic operators render Jinja in their templated fields (``bash_command``, ``env``, SQL, ...)
 right before they run, so an upstream value can be placed in a command without Python glue.
 Values render as text.
+
+- Use: to put an upstream value into a command, an env var or SQL of a classic operator.
+- Avoid: building SQL from values other people control: use the operator's parameters.
+- Gotcha: the value renders as text unless the DAG sets ``render_template_as_native_obj=True``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 The ``@setup`` task returns the id of what it created; the work and the ``@teardown`` both take
 it as an argument. The teardown runs even when the work fails, and it knows exactly what to
 delete because the id came through XCom.
+
+- Use: for anything a run creates and must delete (a cluster, a schema, a temp table).
+- Avoid: for resources shared between runs: a teardown deletes what its run created.
+- Gotcha: a teardown runs only if its setup succeeded: a setup that fails halfway must clean up
+  what it created itself.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 A ``@task_group`` function is called like a task. What it returns (the output of a task inside
 it) is what the group hands downstream. Task ids inside the group are prefixed with its id,
 so a pull by task id from outside must use ``group.task``.
+
+- Use: to reuse a chain of tasks with inputs and an output, like a function.
+- Avoid: as a namespace only: a group without inputs needs none of this.
+- Gotcha: task ids inside the group are prefixed with its id, so a pull by task id from outside
+  must use ``group.task``.
 """
 
 from __future__ import annotations

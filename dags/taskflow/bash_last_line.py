@@ -2,6 +2,11 @@
 
 Only the last line is kept, as a string. Print progress first and the value last, and convert
 the type in the consumer: ``"42"`` arrives as text.
+
+- Use: for a shell command's one-line answer (a count, an id).
+- Avoid: for structured output: print JSON and parse it, or run the tool from Python
+  (``isolated/subprocess_json_result.py``).
+- Gotcha: stderr is merged into the output: a warning printed after the value becomes the value.
 """
 
 from __future__ import annotations

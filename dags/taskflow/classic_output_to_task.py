@@ -3,6 +3,10 @@
 ``operator.output`` is an ``XComArg`` for the operator's ``return_value``; indexing it selects
 another key the operator pushed. Passing either to a ``@task`` also sets the dependency, so classic
 and TaskFlow tasks mix without a single ``xcom_pull``.
+
+- Use: to mix classic operators and TaskFlow tasks without ``xcom_pull``.
+- Avoid: ``.output`` of an operator with ``do_xcom_push=False``: there is nothing to pull.
+- Gotcha: ``.output["key"]`` is a pull of that key; a typo returns ``None``, not an error.
 """
 
 from __future__ import annotations

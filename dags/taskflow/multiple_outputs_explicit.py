@@ -1,8 +1,11 @@
 """``multiple_outputs=True``: one return, one XCom per dict key, plus the whole dict.
 
-Use it when downstream tasks each need a different field of a small summary. Every key of the
-returned dict becomes its own XCom row, and the whole dict is still pushed under ``return_value``,
-so ``summary["key"]`` and ``summary`` both work downstream.
+Every key of the returned dict becomes its own XCom row, and the whole dict is still pushed under
+``return_value``, so ``summary["key"]`` and ``summary`` both work downstream.
+
+- Use: when downstream tasks each need a different field of a small summary.
+- Avoid: for large dicts: every key is one more row, and the whole dict is stored again.
+- Gotcha: the dict's keys must be strings; they become XCom keys.
 """
 
 from __future__ import annotations

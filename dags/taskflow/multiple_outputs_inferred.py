@@ -3,6 +3,10 @@
 A TaskFlow task annotated to return a ``dict`` (any ``Mapping``) gets ``multiple_outputs=True``
 without asking: each key becomes an XCom row as well. Pass ``multiple_outputs=False`` to keep the
 annotation and store one row.
+
+- Use: ``-> dict`` annotations, knowing they split the value.
+- Avoid: relying on the annotation to split it: say ``multiple_outputs=True`` where you need it.
+- Gotcha: adding a ``dict`` annotation to an existing task changes what it stores.
 """
 
 from __future__ import annotations

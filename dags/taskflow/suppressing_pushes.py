@@ -2,6 +2,11 @@
 
 An operator whose result nobody reads should not write it to the metadata DB. Set
 ``do_xcom_push=False`` on it; a TaskFlow task that returns ``None`` pushes nothing by itself.
+
+- Use: for every operator whose return value nobody reads.
+- Avoid: when a downstream template or link reads ``return_value``.
+- Gotcha: ``do_xcom_push=False`` also drops the operator's ``.output``: a downstream argument from
+  it is ``None``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Pulling a missing value with a ``default`` returns ``None``, not the default
 (apache/airflow#64295, open in 3.3). Pass ``map_indexes=-1`` for an unmapped task, or apply the
 fallback yourself.
+
+- Use: ``map_indexes=-1`` whenever you pass ``default=`` on 3.3.
+- Avoid: relying on ``default=`` alone until the upstream fix ships.
+- Gotcha: nothing fails: the pull quietly returns ``None``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ tasks talk to the API server, never to the metadata DB: on a worker, opening a s
 query works (``dag.test()`` runs in a process that has the DB), it returns stored forms, not
 values: the XCom backend never runs. Rewrite it with ``xcom_pull`` (``task_sdk_instead_of_orm.py``).
 This recipe runs on the production lane, where the failure is real.
+
+- Use: to find the Airflow 2 code that will fail on an Airflow 3 worker.
+- Avoid: ORM sessions in tasks altogether; pull through the Task SDK
+  (``task_sdk_instead_of_orm.py``).
+- Gotcha: ``dag.test()`` lets the query run, so the failure appears only on a real worker.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 In Airflow 2, leaving ``task_ids`` out searched every task of the run. In Airflow 3 it means the
 task that is pulling, so code that relied on the old meaning silently gets ``None``. Always name
 the producer.
+
+- Use: ``task_ids`` in every pull.
+- Avoid: pulls without ``task_ids`` in code ported from Airflow 2.
+- Gotcha: nothing fails: the pull returns ``None``.
 """
 
 from __future__ import annotations

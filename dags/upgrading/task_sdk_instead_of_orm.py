@@ -3,9 +3,12 @@
 What Airflow 2 code did with ``XCom.get_many`` and a session, a task now asks the API server for:
 ``xcom_pull`` with a list of task ids (one value per task, in that order), ``map_indexes`` for
 mapped instances, ``dag_id`` + ``run_id`` for another run. Deleting rows from a task uses the
-configured backend's ``XCom.delete``, which also purges a custom backend's stored object. Use
-deletes for scratch rows nobody reads after the run; the gotcha: a row's key, task and run must
-be named exactly, as there is no "delete everything of this run" call in the Task SDK.
+configured backend's ``XCom.delete``, which also purges a custom backend's stored object.
+
+- Use: for deletes of scratch rows nobody reads after the run.
+- Avoid: deleting rows other tasks may still pull.
+- Gotcha: a row's key, task and run must be named exactly; there is no "delete everything of this
+  run" call in the Task SDK.
 """
 
 from __future__ import annotations
