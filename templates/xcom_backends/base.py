@@ -16,7 +16,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from airflow.sdk.configuration import conf
+try:  # Airflow 3.2+: the Task SDK's own configuration
+    from airflow.sdk.configuration import conf
+except ImportError:  # Airflow 3.0 and 3.1
+    from airflow.configuration import conf
 
 SECTION = "xcom_layers"
 MARKER = "__xcom_layer__"

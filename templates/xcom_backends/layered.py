@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from airflow.sdk import BaseXCom
+from airflow.sdk.bases.xcom import BaseXCom  # also `airflow.sdk.BaseXCom` since 3.2
 
 from .base import (
     ADDRESS_FIELD,

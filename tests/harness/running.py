@@ -7,6 +7,7 @@ deserialized through the configured XCom backend (what a downstream task would r
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,16 @@ def load_recipes(dags_folder: Path = DAGS_FOLDER) -> DagBag:
     Like the DAG processor and the task runner, ``BundleDagBag`` puts the bundle's root (here the
     dags folder) on ``sys.path``, so recipes import support modules as ``<chapter>.<module>``.
     """
-    from airflow.dag_processing.dagbag import BundleDagBag
+    try:  # Airflow 3.2+
+        from airflow.dag_processing.dagbag import BundleDagBag
+    except ImportError:  # 3.1 has it in airflow.models.dagbag; 3.0 only a DagBag with the path
+        try:
+            from airflow.models.dagbag import BundleDagBag
+        except ImportError:
+            from airflow.models.dagbag import DagBag as BundleDagBag
+
+            if str(dags_folder) not in sys.path:  # what BundleDagBag does on later releases
+                sys.path.append(str(dags_folder))
 
     return BundleDagBag(dag_folder=str(dags_folder), bundle_path=dags_folder, safe_mode=False)
 
@@ -134,7 +144,11 @@ def error_recorder() -> TaskErrorRecorder:
     global _error_recorder
     if _error_recorder is None:
         from airflow.listeners import hookimpl
-        from airflow.sdk.listener import get_listener_manager
+
+        try:  # Airflow 3.2+
+            from airflow.sdk.listener import get_listener_manager
+        except ImportError:  # 3.0, 3.1
+            from airflow.listeners.listener import get_listener_manager
 
         hookimpl(TaskErrorRecorder.on_task_instance_failed)
         _error_recorder = TaskErrorRecorder()
@@ -184,7 +198,7 @@ def read_run(dag_id: str, run_id: str, state: str) -> RecipeRun:
                 key=row.key,
                 stored=row.value,
                 value=deserialize(row),
-                dag_result=bool(row.dag_result),
+                dag_result=bool(getattr(row, "dag_result", False)),  # a column since 3.3
             )
             for row in rows
         ]

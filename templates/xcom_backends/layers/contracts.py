@@ -22,8 +22,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from airflow.sdk import BaseXCom
-from airflow.sdk.bases.skipmixin import XCOM_SKIPMIXIN_KEY
+try:
+    from airflow.sdk.bases.skipmixin import XCOM_SKIPMIXIN_KEY
+except ImportError:  # Airflow 3.0
+    XCOM_SKIPMIXIN_KEY = "skipmixin_key"  # what later releases name it
+from airflow.sdk.bases.xcom import BaseXCom  # also `airflow.sdk.BaseXCom` since 3.2
 
 from ..base import MARKER, XComAddress, json_size, option
 from ..contracts import (
