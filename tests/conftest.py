@@ -32,6 +32,7 @@ from tests.harness.environment import (
 from tests.harness.fresh_process import recipe_run, run_dag
 from tests.harness.recipe_specs import spec_of
 from tests.harness.running import RecipeRun, load_recipes, run_recipe
+from tests.harness.version_lane import expect_the_lesson_on_this_airflow
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
@@ -117,6 +118,7 @@ class RecipeRunner:
             )
         if BACKEND.name in spec.known_differences:
             pytest.xfail(f"{BACKEND.name} changes {dag_id}: {spec.known_differences[BACKEND.name]}")
+        expect_the_lesson_on_this_airflow(dag_id)
         if dag_id not in self._runs and self.runs_elsewhere(dag_id):
             profile = PROFILES[spec.profile]
             env = environment_without_airflow("COOKBOOK_") | profile.environment(None)
@@ -192,3 +194,7 @@ def stored_form() -> None:
     """For tests about how a value is stored, which only Airflow's default backend defines."""
     if BACKEND.backend:
         pytest.skip(f"asserts the default backend's stored form; this session runs {BACKEND.name}")
+    if running_minor() != PROJECT_MINOR:
+        pytest.skip(
+            f"the site shows Airflow {PROJECT_MINOR}'s stored rows; this is {running_minor()}"
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from tests.harness.airflow_versions import as_tuple
 from tests.harness.environment import FIXED_LOGICAL_DATE
 
 
@@ -33,12 +34,40 @@ class RecipeSpec:
     DAG processor or a worker without DB access); set: only the production lane runs it, and
     its run there is the one the site shows."""
 
+    since: str = "3.0"
+    """The first Airflow minor whose behaviour the recipe teaches (harness/airflow_versions.py).
+    On older minors the version lanes expect it to differ (xfail); the site shows "Airflow 3.x+"."""
+    since_why: str = ""
+    """What an older minor does instead (shown on the site, the reason of the xfail)."""
+    airflow_differences: dict[str, str] = field(default_factory=dict)
+    """Airflow minor -> how the recipe behaves differently on it, as a version lane saw it."""
+
+    def differs_on(self, minor: str) -> str | None:
+        """How the recipe's lesson fails to hold on Airflow ``minor``, or None where it holds."""
+        if as_tuple(minor) < as_tuple(self.since):
+            return f"needs Airflow {self.since}+: {self.since_why}"
+        return self.airflow_differences.get(minor)
+
     @property
     def run_after(self) -> datetime:
         return self.logical_date or FIXED_LOGICAL_DATE
 
 
 PLAIN = RecipeSpec()
+
+# What the version lanes saw, written once for the recipes they apply to.
+PANDAS_3 = (
+    "with pandas 3 (the newest on PyPI when 3.1.8 and 3.2.2 came out) the push fails: "
+    "TypeError: cannot serialize object of type <class 'pandas.DataFrame'>"
+)
+OLD_SERIALIZER_ERRORS = (
+    "the errors read \"cannot serialize object of type <class 'bytes'>\" (lower case, without "
+    "3.3's advice to give the class a serialize() method)"
+)
+INACTIVE_ASSET = (
+    "under dag.test() on 3.0 the task fails: AirflowInactiveAssetInInletOrOutletException "
+    "(the asset was never registered as active)"
+)
 
 SPECS: dict[str, RecipeSpec] = {
     "pulling_missing_key": RecipeSpec(
@@ -60,7 +89,20 @@ SPECS: dict[str, RecipeSpec] = {
         }
     ),
     "custom_types_class_not_in_allow_list": RecipeSpec(
-        task_states={"request_quote": "success", "book_carrier": "failed"}
+        task_states={"request_quote": "success", "book_carrier": "failed"},
+        airflow_differences={
+            "3.0": "the ImportError reads 'custom_types._shipping_models.CarrierQuote was not "
+            "found in allow list for deserialization imports. To allow it, add it to "
+            "allowed_deserialization_classes in the configuration'"
+        },
+    ),
+    "custom_types_dataframe_round_trip": RecipeSpec(
+        airflow_differences={"3.1": PANDAS_3, "3.2": PANDAS_3}
+    ),
+    "custom_types_pydantic_model": RecipeSpec(
+        since="3.1",
+        since_why="3.0 cannot serialize a pydantic model: TypeError: cannot serialize object "
+        "of type <class 'custom_types._shipping_models.Invoice'>",
     ),
     "custom_types_unserializable_values": RecipeSpec(
         task_states={
@@ -76,6 +118,7 @@ SPECS: dict[str, RecipeSpec] = {
                 "(pinned in tests/backends/test_official_backend.py)"
             ),
         },
+        airflow_differences={minor: OLD_SERIALIZER_ERRORS for minor in ("3.0", "3.1", "3.2")},
     ),
     "contracts_denied_pull": RecipeSpec(
         task_states={
@@ -87,7 +130,12 @@ SPECS: dict[str, RecipeSpec] = {
     "contracts_size_refusal": RecipeSpec(
         task_states={"find_new_orders": "failed", "load_orders": "upstream_failed"}
     ),
-    "contracts_sealed_value": RecipeSpec(profile="sealed"),
+    "contracts_sealed_value": RecipeSpec(
+        profile="sealed",
+        since="3.2",
+        since_why="the run under the layered backend fails on 3.0 and 3.1: the backend "
+        "templates are written for the Task SDK of 3.2+",
+    ),
     "control_flow_branch_on_value": RecipeSpec(
         task_states={
             "count_new_rows": "success",
@@ -105,11 +153,34 @@ SPECS: dict[str, RecipeSpec] = {
     ),
     # A consumer runs on a later day than its producer, as in production, so that run ids differ.
     "cross_dag_pull_by_run_id": RecipeSpec(
-        logical_date=datetime(2026, 1, 2, tzinfo=UTC), run_first=("cross_dag_export_producer",)
+        logical_date=datetime(2026, 1, 2, tzinfo=UTC),
+        run_first=("cross_dag_export_producer",),
+        airflow_differences={
+            minor: "include_prior_dates=True without a run id still finds the other DAG's value "
+            "(the None of 3.2 and later is apache/airflow#70173)"
+            for minor in ("3.0", "3.1")
+        },
     ),
-    "cross_dag_asset_consumer": RecipeSpec(run_first=("cross_dag_asset_producer",)),
+    "cross_dag_asset_producer": RecipeSpec(since="3.1", since_why=INACTIVE_ASSET),
+    "cross_dag_asset_consumer": RecipeSpec(
+        run_first=("cross_dag_asset_producer",), since="3.1", since_why=INACTIVE_ASSET
+    ),
+    "cross_dag_triggered_child": RecipeSpec(
+        since="3.3", since_why="it returns its answer as a DAG result, new in 3.3"
+    ),
+    "lifecycle_dag_result": RecipeSpec(
+        since="3.3", since_why="DAG results are new in 3.3: no row is flagged before it"
+    ),
+    "basics_reference_not_data": RecipeSpec(
+        airflow_differences={
+            "3.0": "the consumer fails: TypeError: '_io.TextIOWrapper' object is not subscriptable"
+        }
+    ),
     "cross_dag_trigger_child_with_conf": RecipeSpec(
-        deployment_only="the child run needs a scheduler, and the wait a triggerer"
+        deployment_only="the child run needs a scheduler, and the wait a triggerer",
+        since="3.1",
+        since_why="apache-airflow-providers-standard 1.6.0 (locked with 3.0.6): "
+        "TriggerDagRunOperator has no deferrable attribute",
     ),
     "basics_run_without_logical_date": RecipeSpec(logical_date=None),
     "operators_end_from_trigger": RecipeSpec(
@@ -121,11 +192,24 @@ SPECS: dict[str, RecipeSpec] = {
             "count_new_orders": "success",
             "load_orders": "success",
             "publish_report": "failed",
+        },
+        since="3.3",
+        since_why='under dag.test() the failure callback\'s context["exception"] raised, so '
+        "the failure notification was not sent",
+    ),
+    "isolated_virtualenv_task": RecipeSpec(
+        airflow_differences={
+            minor: "the gotcha's pin is apache-airflow-providers-standard 1.21.0's source (the "
+            "provider locked with 3.3.2); the older releases' locks carry older providers"
+            for minor in ("3.0", "3.1", "3.2")
         }
     ),
     "callbacks_dag_callback_reads_result": RecipeSpec(
+        airflow_differences={
+            "3.0": "dag.test() runs the DAG callback otherwise than the pinned 3.1+ behaviour"
+        },
         deployment_only="dag.test() runs DAG callbacks where a pull fails (pinned in "
-        "tests/recipes/test_callbacks.py); the DAG processor runs them on a deployment"
+        "tests/recipes/test_callbacks.py); the DAG processor runs them on a deployment",
     ),
     "upgrading_orm_query_in_a_task": RecipeSpec(
         task_states={"list_export_files": "success", "count_export_files": "failed"},

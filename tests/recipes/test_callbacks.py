@@ -8,6 +8,7 @@ import os
 from airflow.sdk import ObjectStoragePath
 
 from tests.harness.running import run_recipe
+from tests.harness.version_lane import expect_the_lesson_on_this_airflow
 
 
 def notification(dag_id: str, name: str, data_root: str | None = None) -> dict | None:
@@ -35,6 +36,7 @@ def test_dag_test_runs_dag_callbacks_where_a_pull_fails(recipes):
     """Why ``callbacks_dag_callback_reads_result`` runs on the production lane only: in
     ``dag.test()`` the DAG callback's pull fails, so it sends nothing; on a deployment the DAG
     processor runs it and the pull works (tests/production)."""
+    expect_the_lesson_on_this_airflow("callbacks_dag_callback_reads_result")
     dag = recipes.dagbag.get_dag("callbacks_dag_callback_reads_result")
     run = run_recipe(dag)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.harness.version_lane import expect_the_lesson_on_this_airflow
+
 MANIFEST = {"prefix": "exports/2026-01-01/", "file_count": 3}
 
 
@@ -38,6 +40,7 @@ def test_triggered_child_reads_its_conf_as_params_with_a_default(recipes):
 def test_the_parent_triggers_this_chapters_child_with_a_conf_from_an_xcom(recipes):
     """``cross_dag_trigger_child_with_conf`` runs on the production lane (its values are checked
     in tests/production/test_deployment_only_recipes.py); here, the wiring its page describes."""
+    expect_the_lesson_on_this_airflow("cross_dag_trigger_child_with_conf")
     parent = recipes.dagbag.get_dag("cross_dag_trigger_child_with_conf")
     start_child = parent.get_task("start_child")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.harness.version_lane import expect_the_lesson_on_this_airflow
+
 
 def test_a_virtualenv_task_returns_through_the_worker(recipes):
     run = recipes.run("isolated_virtualenv_task")
@@ -38,6 +40,7 @@ def test_without_python_version_uv_is_asked_for_a_python_that_debian_lacks(tmp_p
     """The recipe's gotcha: Airflow names the interpreter ``python`` unless ``python_version`` is
     set, and ``uv venv`` accepts no virtualenv's interpreter: with no system ``python`` on the
     PATH (Debian ships ``python3``), it fails with exit status 2."""
+    expect_the_lesson_on_this_airflow("isolated_virtualenv_task")
     import inspect
     import os
     import shutil
