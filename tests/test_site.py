@@ -278,7 +278,8 @@ DOCSTRING = re.compile(r"^\s*<!-- docstring: (?P<path>\S+\.py) -->$", re.MULTILI
 
 def test_every_recipe_section_shows_the_recipes_docstring():
     """Where a page shows a recipe's code it shows its docstring too (tools/recipe_docstrings.py):
-    what the recipe shows, when to use it, when not and the gotcha, written once in the file."""
+    what the recipe shows, when to use it, when not and the gotcha, written once in the file;
+    and the Airflow releases it holds on (tools/airflow_versions_on_pages.py)."""
     missing = []
     for page in PAGES:
         text = page.read_text()
@@ -288,6 +289,8 @@ def test_every_recipe_section_shows_the_recipes_docstring():
             recipe = path.startswith("dags/") and not Path(path).name.startswith("_")
             if recipe and path not in shown:
                 missing.append(f"{page.relative_to(REPO_ROOT)}: {path}")
+            if recipe and f"<!-- airflow-versions: {path} -->" not in text:
+                missing.append(f"{page.relative_to(REPO_ROOT)}: the Airflow versions of {path}")
     assert missing == []
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from tests.harness.airflow_versions import as_tuple
 from tests.harness.environment import FIXED_LOGICAL_DATE
 
+NEEDS = "before its first release: "  # how differs_on() starts for a release before ``since``
+
 
 @dataclass(frozen=True)
 class RecipeSpec:
@@ -45,7 +47,7 @@ class RecipeSpec:
     def differs_on(self, minor: str) -> str | None:
         """How the recipe's lesson fails to hold on Airflow ``minor``, or None where it holds."""
         if as_tuple(minor) < as_tuple(self.since):
-            return f"needs Airflow {self.since}+: {self.since_why}"
+            return f"{NEEDS}{self.since_why}"
         return self.airflow_differences.get(minor)
 
     @property
