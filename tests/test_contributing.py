@@ -13,7 +13,12 @@ from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 pytestmark = pytest.mark.fresh_airflow
 
-RECIPE = '''"""A throwaway recipe: a producer returns a count and a consumer adds one."""
+RECIPE = '''"""A throwaway recipe: a producer returns a count and a consumer adds one.
+
+- Use: to check that CONTRIBUTING.md's steps are enough.
+- Avoid: in a real project.
+- Gotcha: none.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ PAGE_SECTION = """
 
 <!-- docstring: dags/basics/throwaway_probe.py -->
 
+<!-- airflow-versions: dags/basics/throwaway_probe.py -->
+
 ```python title="dags/basics/throwaway_probe.py"
 --8<-- "dags/basics/throwaway_probe.py:recipe"
 ```
@@ -70,7 +77,7 @@ LANES = [
 
 
 def copy_of_the_repository(target):
-    left_out = [".git", ".venv", "node_modules", "site", ".airflow", "__pycache__", "*_cache"]
+    left_out = [".git", ".venv*", "node_modules", "site", ".airflow", "__pycache__", "*_cache"]
     ignore = shutil.ignore_patterns(*left_out)
     shutil.copytree(REPO_ROOT, target, ignore=ignore)
     return target
