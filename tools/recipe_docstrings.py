@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 
 # The closing list of a recipe's docstring: ``- Use: ...``, ``- Avoid: ...``, ``- Gotcha: ...``.
 LABEL = re.compile(r"^(?P<indent>[ \t]*)- (?P<label>Use|Avoid|Gotcha):", re.MULTILINE)
+LITERAL_BLOCK = re.compile(r"(?P<lead>[^\n]*):(?<!::):\n\n(?P<body>(?:    [^\n]*\n?|\n(?=    ))+)")
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- docstring: (?P<path>\S+\.py) -->$", re.MULTILINE)
 
 
@@ -30,11 +31,22 @@ def module_docstring(path: Path) -> str:
     return LABEL.sub(r"\g<indent>- **\g<label>:**", text.replace("``", "`"))
 
 
+def fenced_literal_blocks(text: str, source: str) -> str:
+    """A reStructuredText literal block (a paragraph ending in ``::``, then an indented block)
+    as a fenced block titled with the file it comes from, as every code block on the site is."""
+
+    def fenced(match: re.Match) -> str:
+        body = "\n".join(line[4:] for line in match["body"].splitlines())
+        return f'{match["lead"]}:\n\n```text title="{source} (docstring)"\n{body}\n```\n'
+
+    return LITERAL_BLOCK.sub(fenced, text)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     root = Path(config.config_file_path).parent
 
     def shown(match: re.Match) -> str:
-        text = module_docstring(root / match["path"])
+        text = fenced_literal_blocks(module_docstring(root / match["path"]), match["path"])
         return "\n".join(match["indent"] + line if line else "" for line in text.splitlines())
 
     return DIRECTIVE.sub(shown, markdown)

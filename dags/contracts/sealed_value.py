@@ -9,12 +9,11 @@ Enable it on every worker (the producer's workers need only the public key)::
     AIRFLOW__CORE__XCOM_BACKEND=xcom_backends.layered.LayeredXComBackend
     AIRFLOW__XCOM_LAYERS__LAYERS="contracts, sealed"
     AIRFLOW_VAR_XCOM_SEAL_PUBLIC_KEY_ORDERS_TEAM=<base64 public key>
-    AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_ORDERS_TEAM=<base64 private key>   # readers' workers only
+    # on the readers' workers only:
+    AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_ORDERS_TEAM=<base64 private key>
 
 ``python -m xcom_backends.layers.sealed orders_team`` prints a new key pair. Without the sealed
-layer, the push fails and nothing is stored in plain text. ``dag.test()`` runs every task in one
-process, which therefore holds both keys; in production the producer's queue has only the public
-key.
+layer, the push fails and nothing is stored in plain text.
 
 - Use: for values no one but the reading team may see: not the metadata DB, the UI, the REST API or
   other workers.
