@@ -41,7 +41,8 @@ def shoot(profile_name: str) -> Path:
         target = OUTPUT / f"xcom-tab-{profile_name}.png"
         # Playwright runs an event loop: open the browser only after the store is set up.
         with open_browser() as browser:
-            xcom_tab(browser, deployment, DAG_ID, RUN_ID, TASK_ID).screenshot(path=str(target))
+            page = xcom_tab(browser, deployment, DAG_ID, RUN_ID, TASK_ID, shows='"uri"')
+            page.screenshot(path=str(target))
         return target
 
 

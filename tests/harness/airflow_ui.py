@@ -35,7 +35,13 @@ def open_browser() -> Iterator:
             browser.close()
 
 
-def xcom_tab(browser, deployment, dag_id: str, run_id: str, task_id: str):
+def xcom_tab(browser, deployment, dag_id: str, run_id: str, task_id: str, shows: str):
+    """The task instance's XCom tab, signed in, values expanded, once its table shows ``shows``.
+
+    Not "network idle": the UI keeps polling while other runs are active, so that state may
+    never come on a busy deployment (a 30 s timeout seen in CI)."""
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(deployment.url + "/")  # redirects to the sign-in form
     page.get_by_label("Username").fill("admin")
@@ -45,5 +51,5 @@ def xcom_tab(browser, deployment, dag_id: str, run_id: str, task_id: str):
     page.goto(deployment.url + XCOM_TAB.format(dag=dag_id, run=run_id, task=task_id))
     page.get_by_role("button", name="Copy to clipboard").first.wait_for()  # a row is shown
     page.get_by_role("button", name="Expand all extra JSON").click()  # values start collapsed
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("table")).to_contain_text(shows, timeout=30_000)
     return page
