@@ -17,11 +17,6 @@ DOCS = REPO_ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 # `--8<-- "path"` or `--8<-- "path:section"` alone on a line; a leading `;` escapes it.
 INCLUDE = re.compile(r'^\s*--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$', re.MULTILINE)
-# A fenced Python block: its info string (title=...) and its body.
-PYTHON_BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)```(?:python|py)\b(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```",
-    re.MULTILINE | re.DOTALL,
-)
 
 
 def includes() -> list[tuple[str, str, str | None]]:
@@ -64,7 +59,9 @@ def test_every_include_names_an_existing_file_and_section():
 
 def test_every_python_block_is_an_include_titled_with_its_source():
     for page in PAGES:
-        for block in PYTHON_BLOCK.finditer(page.read_text()):
+        for block in fenced_blocks(str(page.relative_to(DOCS))):
+            if block["language"] not in ("python", "py"):
+                continue
             body_lines = [line for line in block["body"].splitlines() if line.strip()]
             sources = [INCLUDE.match(line) for line in body_lines]
             assert body_lines and all(sources), (
