@@ -3,9 +3,10 @@
     uv run python benchmarks/dev_recipe_speed.py [--rounds 3] [dags/<chapter>/<recipe>.py ...]
 
 Each recipe runs once on a fresh embedded Airflow home (the first run also creates its metadata
-DB) and then ``--rounds`` more times on that home, as ``./dev recipe`` does it (``uv run`` of
-``tools/run_recipe.py``, a new process each time). Prints the first run, the median of the later
-ones and their ratio to the target (issue 12: under 10 s on a second run).
+DB and leaves the warm process behind) and then ``--rounds`` more times on that home, as
+``./dev recipe`` does it (a new ``uv run`` of ``tools/run_recipe.py`` each time): cold, with the
+warm process turned off, and forked from the warm process, interleaved. Prints the first run, the
+medians of the later ones and the warm median's ratio to the target (under 10 s on a second run).
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ SECOND_RUN_TARGET_S = 10.0
 DEFAULT_RECIPES = ["dags/basics/classic_push_pull.py", "dags/mapping/expand_and_reduce.py"]
 
 
-def timed_run(recipe: str, home: Path) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+def timed_run(recipe: str, home: Path, warm: bool = True) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "COOKBOOK"))}
     env["COOKBOOK_AIRFLOW_HOME"] = str(home)
+    env["COOKBOOK_RECIPE_SERVER"] = "1" if warm else "0"
     start = time.perf_counter()
     subprocess.run(
-        [str(REPO_ROOT / "dev"), "recipe", recipe],
+        [str(REPO_ROOT / "dev"), "recipe", *([recipe] if recipe else ["--stop"])],
         cwd=REPO_ROOT,
         env=env,
         check=True,
@@ -43,13 +45,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("recipes", nargs="*", default=DEFAULT_RECIPES)
     args = parser.parse_args(argv)
-    print(f"{'recipe':45} {'first run':>10} {'later runs':>11} {'/ target':>9}")
+    columns = ("first run", "later, cold", "later, warm", "/ target")
+    print(f"{'recipe':40} {columns[0]:>10} {columns[1]:>12} {columns[2]:>12} {columns[3]:>9}")
     for recipe in args.recipes:
         with tempfile.TemporaryDirectory() as home:
             first = timed_run(recipe, Path(home))
-            later = statistics.median(timed_run(recipe, Path(home)) for _ in range(args.rounds))
-        ratio = later / SECOND_RUN_TARGET_S
-        print(f"{recipe:45} {first:9.1f}s {later:10.1f}s {ratio:8.2f}x")
+            cold, warm = [], []
+            try:
+                for _ in range(args.rounds):
+                    warm.append(timed_run(recipe, Path(home)))
+                    cold.append(timed_run(recipe, Path(home), warm=False))
+            finally:
+                timed_run("", Path(home))  # ./dev recipe --stop
+        later_cold, later_warm = statistics.median(cold), statistics.median(warm)
+        ratio = later_warm / SECOND_RUN_TARGET_S
+        print(f"{recipe:40} {first:9.1f}s {later_cold:11.1f}s {later_warm:11.1f}s {ratio:8.2f}x")
     return 0
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-import subprocess
+import time
 
 import pytest
 
@@ -14,12 +15,27 @@ from tests.harness.environment import (
     environment_without_airflow,
 )
 from tests.harness.fresh_process import python_in_repository
+from tools import recipe_server
 
 
-def run_tool(*args: str, airflow_home) -> subprocess.CompletedProcess[str]:
+def run_tool(*args: str, airflow_home, warm: bool = False, **extra_env: str):
+    """``./dev recipe <args>``; without ``warm`` no warm process is left behind."""
     env = environment_without_airflow()
     env["COOKBOOK_AIRFLOW_HOME"] = str(airflow_home)
-    return python_in_repository(["tools/run_recipe.py", *args], env)
+    env["COOKBOOK_RECIPE_SERVER"] = "1" if warm else "0"
+    return python_in_repository(["tools/run_recipe.py", *args], env | extra_env)
+
+
+def served_runs(airflow_home) -> list[str]:
+    log = airflow_home / recipe_server.LOG_NAME
+    return [line for line in log.read_text().splitlines() if " ran " in line]
+
+
+def wait_for_the_warm_process(airflow_home) -> None:
+    deadline = time.monotonic() + 120
+    while not (airflow_home / recipe_server.SOCKET_NAME).exists():
+        assert time.monotonic() < deadline, (airflow_home / recipe_server.LOG_NAME).read_text()
+        time.sleep(0.5)
 
 
 @pytest.mark.fresh_airflow
@@ -59,6 +75,39 @@ def test_runs_a_recipe_on_a_fresh_home_and_prints_its_rows(tmp_path):
     )
     assert "Traceback" not in failing.stdout + failing.stderr
     assert "deprecated" not in failing.stdout + failing.stderr
+
+
+@pytest.mark.fresh_airflow
+def test_later_runs_fork_from_the_warm_process_and_print_what_a_cold_run_prints(tmp_path):
+    def rows(result) -> list[str]:  # all but the line naming the run (its id has the time)
+        assert result.returncode == 0, result.stderr
+        return [line for line in result.stdout.splitlines() if "  run manual__" not in line]
+
+    try:
+        cold = run_tool("dags/pulling/missing_key.py", airflow_home=tmp_path, warm=True)
+        wait_for_the_warm_process(tmp_path)
+        assert served_runs(tmp_path) == []
+
+        warm = run_tool("dags/pulling/missing_key.py", airflow_home=tmp_path, warm=True)
+        assert rows(warm) == rows(cold)
+        assert "require_the_count failed as the recipe expects" in warm.stdout
+        assert "Traceback" not in warm.stdout + warm.stderr
+        [served] = served_runs(tmp_path)
+        assert re.search(r"ran dags/pulling/missing_key.py in child \d+: exit 0$", served)
+
+        # Another configuration than the warm process loaded: refused as stale, run cold.
+        changed = run_tool(
+            "dags/pulling/missing_key.py", airflow_home=tmp_path, warm=True, AIRFLOW_VAR_X="1"
+        )
+        assert rows(changed) == rows(cold)
+        assert (
+            "stale: its code or settings changed" in (tmp_path / recipe_server.LOG_NAME).read_text()
+        )
+        assert len(served_runs(tmp_path)) == 1
+    finally:
+        stopped = run_tool("--stop", airflow_home=tmp_path, warm=True)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not (tmp_path / recipe_server.SOCKET_NAME).exists()
 
 
 def test_a_missing_file_is_refused_with_the_usage(tmp_path):

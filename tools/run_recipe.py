@@ -10,6 +10,9 @@ variable the recipes read. The recipe file runs as ``__main__``, exactly as
 Airflow's own log lines are left out (a failure the recipe teaches would print a traceback);
 each failed task is listed with its exception, and whether the recipe expects it
 (tests/harness/recipe_specs.py). ``COOKBOOK_RECIPE_LOGS=1`` shows Airflow's logs as well.
+
+The first run leaves a warm process behind that later runs fork from (tools/recipe_server.py);
+``./dev recipe --stop`` stops it.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from tests.harness.environment import (  # noqa: E402
 )
 from tests.harness.recipe_specs import spec_of  # noqa: E402
 from tests.harness.running import error_recorder, read_run  # noqa: E402
+from tools import recipe_server  # noqa: E402
 
-USAGE = "usage: ./dev recipe dags/<chapter>/<recipe>.py"
+USAGE = "usage: ./dev recipe dags/<chapter>/<recipe>.py | ./dev recipe --stop"
 
 
 def recipe_path(argument: str) -> Path:
@@ -91,13 +95,14 @@ def print_stored_rows(dag_id: str) -> None:
         print(f"  xcom {row.task_id}{index} {row.key} = {json.dumps(row.stored, default=str)}")
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        raise SystemExit(USAGE)
-    path = recipe_path(argv[0])
-    home = Path(os.environ.get("COOKBOOK_AIRFLOW_HOME", REPO_ROOT / ".airflow")).resolve()
+def embedded_home() -> Path:
+    return Path(os.environ.get("COOKBOOK_AIRFLOW_HOME", REPO_ROOT / ".airflow")).resolve()
+
+
+def prepare_airflow(home: Path) -> None:
+    """Configure the embedded Airflow (before importing it) and create its DB on first use."""
     database_existed = (home / "airflow.db").exists()
-    configure_airflow_home(home, chapter_bundle(home, path))
+    configure_airflow_home(home, home / "chapter_bundle")
     if os.environ.get("COOKBOOK_RECIPE_LOGS") != "1":
         os.environ["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "CRITICAL"
     # Raised inside apache-airflow-providers-standard itself, not by any recipe.
@@ -106,12 +111,46 @@ def main(argv: list[str]) -> int:
         print(f"Creating the embedded Airflow metadata DB in {home}", file=sys.stderr)
         migrate_metadata_db()
 
+
+def warm_up(home: Path) -> None:
+    """What every run needs before its recipe starts: Airflow imported, its API app built."""
+    prepare_airflow(home)
+    from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+    in_process_api_server().app  # noqa: B018  (built once, lazily; forked children reuse it)
+
+
+def run_recipe(argv: list[str]) -> int:
+    """Run the recipe on the prepared embedded Airflow and print its rows."""
+    path = recipe_path(argv[0])
+    chapter_bundle(embedded_home(), path)
     sys.path.append(str(DAGS_FOLDER))  # as Airflow does for a dags-folder bundle
     sys.path.append(str(REPO_ROOT / "templates"))  # as plugins/ would be in your project
     error_recorder()  # listens for failed tasks from here on
     recipe_globals = runpy.run_path(str(path), run_name="__main__")
     print_stored_rows(recipe_globals["dag"].dag_id)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    home = embedded_home()
+    if argv == ["--serve"]:
+        return recipe_server.serve(home, lambda: warm_up(home), run_recipe)
+    if argv == ["--stop"]:
+        stopped = recipe_server.stop(home)
+        print(f"{'Stopped the' if stopped else 'No'} warm recipe process for {home}")
+        return 0
+    if len(argv) != 1:
+        raise SystemExit(USAGE)
+    recipe_path(argv[0])  # a bad path is refused before anything starts
+    warm = recipe_server.run_warm(home, argv)
+    if warm is not None:
+        return warm
+    prepare_airflow(home)
+    try:
+        return run_recipe(argv)
+    finally:
+        recipe_server.start_in_background(home)
 
 
 if __name__ == "__main__":
