@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.docs_blocks import block_titled
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 # The generator's own table: every choice it offers, and what each one is made of.
@@ -69,6 +70,19 @@ def test_defaults_give_a_local_project_with_the_examples(tmp_path):
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     cookbook = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
     assert pyproject["tool"]["xcom-lint"] == cookbook["tool"]["xcom-lint"]
+
+
+def test_the_tree_on_the_generator_page_is_what_a_bake_gives(tmp_path):
+    """Every path the page lists exists in a project with every option, and every top-level
+    file or folder of that project is listed."""
+    result = bake(tmp_path, xcom_backend="object_storage_s3")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my_airflow_project"
+    tree = block_titled("generator.md", "the generated project")
+    listed = [line.split("── ")[1].split()[0] for line in tree.splitlines() if "── " in line]
+    assert [path for path in listed if not (project / path).exists()] == []
+    listed_top_level = {path.strip("/").split("/")[0] for path in listed}
+    assert {entry.name for entry in project.iterdir()} == listed_top_level
 
 
 def test_without_the_naming_checker_nothing_of_it_is_left(tmp_path):
