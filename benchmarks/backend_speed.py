@@ -1,0 +1,295 @@
+"""Round-trip time and peak memory of the XCom backends on object storage, side by side.
+
+    uv run python benchmarks/backend_speed.py [--rounds 5] [--sizes 1024,1048576,...]
+        [--stores s3,local] [--csv docs/measured/backend_speed.csv]
+
+One round trip is what a push and a pull cost a task: ``serialize_value`` (with the XCom's
+address, as the worker calls it), the row through JSON as the API server stores it, and
+``deserialize_value`` of that row. The competitors, run on the same value in a shuffled order in
+every round and compared by their medians:
+
+- ``raw``: the least any backend must do: the value's JSON written to the store and read back
+  with the store's own fsspec client (``ObjectStoragePath.write_bytes``/``read_bytes``), then
+  parsed;
+- ``official``: apache-airflow-providers-common-io's ``XComObjectStorageBackend``, every value
+  offloaded (threshold 0, no compression);
+- the layered backend from templates/ with each layer combination of ``COMBINATIONS``.
+
+Stores: ``s3`` on a local moto server (started here, as the tests start it) and ``local``, a
+folder (``file://``). The value is text that gzips to about 0.76 of its size (base64 of random
+bytes), so compression has something, but not much, to do.
+
+Peak memory is measured in a fresh process per store, competitor and size: after one small
+round trip (imports, clients) the value is built, Linux's peak-RSS counter is reset
+(``/proc/self/clear_refs``), one round trip runs, and the growth of the peak over the resident
+size before it is reported as a multiple of the value's JSON size.
+
+Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
+``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
+tracked is written unless asked. ``--replot`` draws the plot again from that CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.append(str(REPO_ROOT / "templates"))  # as plugins/ would be in a project
+
+from tests.harness.backend_profiles import LAYERED, OFFICIAL  # noqa: E402
+from tests.harness.environment import configure_airflow_home  # noqa: E402
+
+COMBINATIONS = {
+    "object_storage": "object_storage",
+    "+compression": "compression, object_storage",
+    "+compression+encryption": "compression, encryption, object_storage",
+}
+COMPETITORS = ("raw", "official", *COMBINATIONS)
+SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
+ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
+ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
+
+def text_value(size: int) -> str:
+    """``size`` characters of base64 text of random bytes (gzips to about 0.76)."""
+    return base64.b64encode(random.Random(size).randbytes(size * 3 // 4 + 3)).decode()[:size]
+
+
+def use_competitor(name: str, base: str) -> None:
+    """Configure this process's Airflow for one competitor (Airflow reads these at every call)."""
+    for variable in [v for v in os.environ if v.startswith("AIRFLOW__XCOM_LAYERS__")]:
+        del os.environ[variable]
+    os.environ.pop("AIRFLOW__CORE__XCOM_BACKEND", None)
+    if name == "official":
+        os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = OFFICIAL
+        os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH"] = f"{base}/official"
+        os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD"] = "0"
+    elif name in COMBINATIONS:
+        os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = LAYERED
+        os.environ["AIRFLOW__XCOM_LAYERS__LAYERS"] = COMBINATIONS[name]
+        os.environ["AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH"] = f"{base}/layered"
+        os.environ["AIRFLOW__XCOM_LAYERS__ENCRYPTION_KEYS"] = ENCRYPTION_KEYS
+
+
+def round_trip(name: str, base: str, value: object, key: str) -> object:
+    """Push ``value`` through the competitor and pull it back; returns what the pull gave."""
+    if name == "raw":
+        from airflow.sdk import ObjectStoragePath
+
+        path = ObjectStoragePath(f"{base}/raw/{key}.json")
+        path.write_bytes(json.dumps(value).encode())
+        return json.loads(path.read_bytes())
+    use_competitor(name, base)
+    if name == "official":
+        from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend as backend
+    else:
+        from xcom_backends.layered import LayeredXComBackend as backend
+    stored = backend.serialize_value(value, key=key, **ADDRESS)
+    row = SimpleNamespace(value=json.loads(json.dumps(stored)), key=key, **ADDRESS)
+    return backend.deserialize_value(row)
+
+
+def start_store(store: str, home: Path) -> tuple[str, object | None]:
+    """The base URL of ``store`` and its server (None for a folder)."""
+    if store == "local":
+        for folder in ("raw", "official", "layered"):
+            (home / "store" / folder).mkdir(parents=True)
+        return f"file://{home / 'store'}", None
+    from tests.harness.storage_servers import start_server
+
+    server = start_server(store)
+    return server.base_url, server
+
+
+def timing_rounds(stores: dict[str, str], sizes: list[int], rounds: int) -> list[dict]:
+    rows = []
+    for store, base in stores.items():
+        for size in sizes:
+            value = text_value(size)
+            times: dict[str, list[float]] = {name: [] for name in COMPETITORS}
+            for number in range(rounds + 1):  # the first round warms clients and caches up
+                order = list(COMPETITORS)
+                random.shuffle(order)
+                for name in order:
+                    start = time.perf_counter()
+                    back = round_trip(name, base, value, f"value_{size}")
+                    elapsed = time.perf_counter() - start
+                    if back != value:
+                        raise SystemExit(f"{name} on {store} changed a {size}-byte value")
+                    if number:
+                        times[name].append(elapsed)
+            for name, measured in times.items():
+                rows.append(
+                    {
+                        "store": store,
+                        "bytes": size,
+                        "competitor": name,
+                        "median_s": statistics.median(measured),
+                    }
+                )
+            print(f"  timed {store} {size} bytes", file=sys.stderr)
+    return rows
+
+
+def resident_bytes(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def probe_memory(name: str, base: str, size: int) -> None:
+    """In a fresh process: the peak memory one round trip adds, as a multiple of the JSON size."""
+    round_trip(name, base, text_value(1024), "warm_up")
+    value = text_value(size)
+    json_size = len(json.dumps(value).encode())
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
+    before = resident_bytes("VmRSS")
+    round_trip(name, base, value, f"memory_{size}")
+    print(json.dumps({"peak_over_value": (resident_bytes("VmHWM") - before) / json_size}))
+
+
+def memory_rounds(stores: dict[str, str], sizes: list[int]) -> dict[tuple, float]:
+    multiples = {}
+    for store, base in stores.items():
+        for size in sizes:
+            for name in COMPETITORS:
+                probe = subprocess.run(
+                    [sys.executable, __file__, "--probe-memory", name, base, str(size)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                result = json.loads(probe.stdout.strip().splitlines()[-1])
+                multiples[store, size, name] = result["peak_over_value"]
+            print(f"  memory {store} {size} bytes", file=sys.stderr)
+    return multiples
+
+
+def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
+    median = {(r["store"], r["bytes"], r["competitor"]): r["median_s"] for r in rows}
+    for store in dict.fromkeys(r["store"] for r in rows):
+        sizes = sorted({r["bytes"] for r in rows if r["store"] == store})
+        print(f"\n{store}: median round trip, ms")
+        print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
+        for size in sizes:
+            cells = [f"{median[store, size, name] * 1000:24.1f}" for name in COMPETITORS]
+            print(f"{size:>10} " + " ".join(cells))
+        print(f"\n{store}: ratios (layered / raw, layered / official)")
+        for size in sizes:
+            raw, official = median[store, size, "raw"], median[store, size, "official"]
+            cells = [
+                f"{name} {median[store, size, name] / raw:.2f}x raw "
+                f"{median[store, size, name] / official:.2f}x official"
+                for name in COMBINATIONS
+            ]
+            print(f"{size:>10}  official {official / raw:.2f}x raw | " + " | ".join(cells))
+        if memory:
+            print(f"\n{store}: peak memory of one round trip / the value's JSON size")
+            print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
+            for size in sizes:
+                cells = [f"{memory[store, size, name]:23.1f}x" for name in COMPETITORS]
+                print(f"{size:>10} " + " ".join(cells))
+
+
+def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as out:
+        writer = csv.DictWriter(
+            out, ["store", "bytes", "competitor", "median_s", "peak_over_value"]
+        )
+        writer.writeheader()
+        for row in rows:
+            key = (row["store"], row["bytes"], row["competitor"])
+            writer.writerow(row | {"peak_over_value": memory.get(key, "")})
+
+
+def plot(csv_path: Path, image: Path) -> None:
+    """Time relative to ``raw`` and memory multiple by value size, one column per store."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(csv.DictReader(csv_path.open()))
+    stores = list(dict.fromkeys(r["store"] for r in rows))
+    figure, axes = plt.subplots(2, len(stores), figsize=(5 * len(stores), 7), squeeze=False)
+    for column, store in enumerate(stores):
+        mine = [r for r in rows if r["store"] == store]
+        raw = {r["bytes"]: float(r["median_s"]) for r in mine if r["competitor"] == "raw"}
+        for name in COMPETITORS:
+            points = sorted((int(r["bytes"]), r) for r in mine if r["competitor"] == name)
+            sizes = [size for size, _ in points]
+            axes[0][column].plot(
+                sizes,
+                [float(r["median_s"]) / raw[str(s)] for s, r in points],
+                marker="o",
+                label=name,
+            )
+            if all(r["peak_over_value"] for _, r in points):
+                axes[1][column].plot(
+                    sizes, [float(r["peak_over_value"]) for _, r in points], marker="o", label=name
+                )
+        axes[0][column].set_title(f"{store}: round trip / raw put+get")
+        axes[1][column].set_title(f"{store}: peak memory / value size")
+        for axis in (axes[0][column], axes[1][column]):
+            axis.set_xscale("log", base=2)
+            axis.set_xlabel("value size, bytes")
+            axis.grid(alpha=0.3)
+    axes[0][0].legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(image, dpi=110)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--stores", default="s3,local")
+    parser.add_argument("--no-memory", action="store_true", help="skip the fresh-process probes")
+    parser.add_argument("--csv", type=Path, help="write every figure to this CSV (and plot it)")
+    parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
+    parser.add_argument("--probe-memory", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe_memory:
+        name, base, size = args.probe_memory
+        probe_memory(name, base, int(size))
+        return 0
+    if args.replot:
+        plot(args.replot, args.replot.with_suffix(".png"))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="backend-speed-") as home:
+        configure_airflow_home(Path(home))
+        servers, stores = [], {}
+        try:
+            for store in args.stores.split(","):
+                stores[store], server = start_store(store, Path(home))
+                servers += [server] if server else []
+            rows = timing_rounds(stores, sizes, args.rounds)
+            memory = {} if args.no_memory else memory_rounds(stores, sizes)
+        finally:
+            for server in servers:
+                server.stop()
+    print_tables(rows, memory)
+    if args.csv:
+        write_csv(args.csv, rows, memory)
+        plot(args.csv, args.csv.with_suffix(".png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
