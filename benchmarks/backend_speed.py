@@ -26,7 +26,9 @@ size before it is reported as a multiple of the value's JSON size.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
-tracked is written unless asked. ``--replot`` draws the plot again from that CSV.
+tracked is written unless asked. ``--replot`` draws the plot again from that CSV. ``--codecs``
+only times gzip's levels on that value and on JSON records (how the compression layer's default
+level was chosen).
 """
 
 from __future__ import annotations
@@ -66,6 +68,38 @@ ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 def text_value(size: int) -> str:
     """``size`` characters of base64 text of random bytes (gzips to about 0.76)."""
     return base64.b64encode(random.Random(size).randbytes(size * 3 // 4 + 3)).decode()[:size]
+
+
+def records_value(size: int) -> list[dict]:
+    """About ``size`` bytes of JSON records (ids, counts, timestamps): data that compresses well."""
+    rng = random.Random(size)
+    count = max(1, size // 90)
+    return [
+        {"id": f"order-{rng.randrange(10**9):09d}", "rows": rng.randrange(10**6),
+         "at": f"2026-01-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z", "ok": True}
+        for _ in range(count)
+    ]  # fmt: skip
+
+
+def codec_table(sizes: list[int], rounds: int) -> None:
+    """gzip's levels on both kinds of value: median time and the compressed share of the size."""
+    import gzip
+
+    print(f"{'value':>24} {'level':>5} {'ms':>9} {'MiB/s':>8} {'size after':>10}")
+    for size in sizes:
+        for kind, value in (("text", text_value(size)), ("records", records_value(size))):
+            data = json.dumps(value, separators=(",", ":")).encode()
+            for level in (1, 6, 9):
+                times, packed = [], b""
+                for _ in range(rounds):
+                    start = time.perf_counter()
+                    packed = gzip.compress(data, compresslevel=level, mtime=0)
+                    times.append(time.perf_counter() - start)
+                elapsed = statistics.median(times)
+                speed = len(data) / 2**20 / elapsed
+                label = f"{kind} {len(data)}"
+                print(f"{label:>24} {level:>5} {elapsed * 1000:9.1f} {speed:8.1f} "
+                      f"{len(packed) / len(data):10.2f}")  # fmt: skip
 
 
 def use_competitor(name: str, base: str) -> None:
@@ -171,8 +205,10 @@ def memory_rounds(stores: dict[str, str], sizes: list[int]) -> dict[tuple, float
                     [sys.executable, __file__, "--probe-memory", name, base, str(size)],
                     capture_output=True,
                     text=True,
-                    check=True,
+                    check=False,
                 )
+                if probe.returncode:
+                    raise SystemExit(f"{name} on {store} at {size} bytes failed:\n{probe.stderr}")
                 result = json.loads(probe.stdout.strip().splitlines()[-1])
                 multiples[store, size, name] = result["peak_over_value"]
             print(f"  memory {store} {size} bytes", file=sys.stderr)
@@ -262,6 +298,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the fresh-process probes")
     parser.add_argument("--csv", type=Path, help="write every figure to this CSV (and plot it)")
     parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
+    parser.add_argument("--codecs", action="store_true", help="only time gzip's levels")
     parser.add_argument("--probe-memory", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe_memory:
@@ -272,6 +309,9 @@ def main(argv: list[str]) -> int:
         plot(args.replot, args.replot.with_suffix(".png"))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.codecs:
+        codec_table(sizes, args.rounds)
+        return 0
     with tempfile.TemporaryDirectory(prefix="backend-speed-") as home:
         configure_airflow_home(Path(home))
         servers, stores = [], {}
@@ -280,11 +320,13 @@ def main(argv: list[str]) -> int:
                 stores[store], server = start_store(store, Path(home))
                 servers += [server] if server else []
             rows = timing_rounds(stores, sizes, args.rounds)
+            print_tables(rows, {})
             memory = {} if args.no_memory else memory_rounds(stores, sizes)
         finally:
             for server in servers:
                 server.stop()
-    print_tables(rows, memory)
+    if memory:
+        print_tables(rows, memory)
     if args.csv:
         write_csv(args.csv, rows, memory)
         plot(args.csv, args.csv.with_suffix(".png"))

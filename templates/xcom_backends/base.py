@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -101,13 +104,73 @@ class Layer(Protocol):
         """Undo ``encode`` for an envelope this layer made for the XCom at ``address``."""
 
 
+class ByteStream(Protocol):
+    """One direction of a packing layer over an offloaded value's bytes, chunk by chunk."""
+
+    def update(self, chunk: bytes) -> bytes:
+        """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty."""
+
+    def finish(self) -> bytes:
+        """The remaining bytes; raises if what was unpacked is not whole and authentic."""
+
+    def header(self) -> dict:
+        """What the row records to undo the packing (after ``finish``)."""
+
+
+class PackingLayer(Layer, Protocol):
+    """A layer that can also pack the bytes of a value the object_storage layer offloads
+    (compression, encryption): the bytes go to the store as they are packed, chunk by chunk, and
+    the row keeps only each layer's header, so the value is encoded once and never base64."""
+
+    def packing(self, size: int, sample: bytes, address: XComAddress) -> ByteStream | None:
+        """A packer for a value of ``size`` bytes starting with ``sample``; None: leave it."""
+
+    def unpacking(self, header: dict, address: XComAddress) -> ByteStream:
+        """An unpacker for what ``packing`` wrote, as its ``header`` describes it."""
+
+
 def envelope_of(payload: Any) -> str | None:
     """The layer name of an envelope, or None for a plain payload."""
     return payload.get(MARKER) if isinstance(payload, dict) else None
 
 
+# The payload encoded last while a value is pushed (see ``encoding_once``), and its JSON.
+_ENCODED: ContextVar[tuple[Any, str] | None] = ContextVar("encoded_payload", default=None)
+
+
+def json_text(payload: Any) -> str:
+    """The payload as compact JSON, the form every layer measures, packs and stores.
+
+    It is ASCII only (``json.dumps`` escapes the rest), so its length is its size in bytes.
+    Inside ``encoding_once()`` a payload that was just encoded is not encoded again: a layer asks
+    for the size and then for the bytes of the same value, and the backend has already encoded it
+    to refuse NaN (a second encoding of a 100 MiB list costs about a second).
+    """
+    known = _ENCODED.get()
+    if known is not None and known[0] is payload:
+        return known[1]
+    text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+    if known is not None:
+        _ENCODED.set((payload, text))
+    return text
+
+
+@contextmanager
+def encoding_once() -> Iterator[None]:
+    """Remember the last encoded payload while one value is pushed; forget it afterwards."""
+    token = _ENCODED.set((None, ""))
+    try:
+        yield
+    finally:
+        _ENCODED.reset(token)
+
+
+def json_bytes(payload: Any) -> bytes:
+    return json_text(payload).encode("ascii")
+
+
 def json_size(payload: Any) -> int:
-    return len(json.dumps(payload, separators=(",", ":")).encode())
+    return len(json_text(payload))
 
 
 def option(name: str, fallback: str | None = None) -> str | None:

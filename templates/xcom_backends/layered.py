@@ -40,7 +40,6 @@ Adding a layer: write a module with a class that has ``name``, ``object_suffix``
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +56,9 @@ from .base import (
     XComAddress,
     XComLayerError,
     check_key,
+    encoding_once,
     envelope_of,
+    json_text,
     option,
 )
 from .contracts import XComContractError
@@ -171,6 +172,43 @@ def _verified_address(envelope: dict, result: Any) -> XComAddress:
     return recorded
 
 
+def _serialized(value: Any, address: XComAddress) -> Any:
+    """Airflow's serialization of ``value`` (as the default backend does), JSON-checked."""
+    try:
+        payload = BaseXCom.serialize_value(value)
+        # NaN passes serde but not the API's JSON: refuse it here, where the key is known.
+        json_text(payload)
+    except (TypeError, ValueError, RecursionError) as error:
+        hint = next((h for m, h in SERIALIZATION_HINTS.items() if str(error).startswith(m)), "")
+        raise XComLayerError(
+            f"{address.describe()} cannot be serialized: {error}"
+            + (f" Fix: {hint}." if hint else "")
+        ) from None if isinstance(error, RecursionError) else error
+    return payload
+
+
+def _layered(payload: Any, address: XComAddress) -> Any:
+    """``payload`` through the enabled layers; the outermost envelope records the address."""
+    if envelope_of(payload) is not None:  # the task's own data, not an envelope
+        payload = {MARKER: ESCAPED, "value": payload}
+    layers = enabled_layers()
+    store = next((layer for layer in layers if hasattr(layer, "offload")), None)
+    packers = []  # with a store: pack the object's bytes, or the row if the value stays there
+    for layer in layers:
+        if store is not None and hasattr(layer, "packing"):
+            packers.append(layer)
+        elif layer is not store:
+            payload = layer.encode(payload, address)
+        elif store.offloads(payload):
+            payload = store.offload(payload, address, packers)
+        else:
+            for packer in packers:
+                payload = packer.encode(payload, address)
+    if envelope_of(payload) is not None:
+        payload = {**payload, ADDRESS_FIELD: address.as_dict()}
+    return payload
+
+
 class LayeredXComBackend(BaseXCom):
     """Airflow's default serialization, then the layers enabled in ``[xcom_layers] layers``."""
 
@@ -192,22 +230,8 @@ class LayeredXComBackend(BaseXCom):
             key=key or "",
         )
         check_key(address)
-        try:
-            payload = BaseXCom.serialize_value(value)
-            # NaN passes serde but not the API's JSON: refuse it here, where the key is known.
-            json.dumps(payload, allow_nan=False)
-        except (TypeError, ValueError, RecursionError) as error:
-            hint = next((h for m, h in SERIALIZATION_HINTS.items() if str(error).startswith(m)), "")
-            raise XComLayerError(
-                f"{address.describe()} cannot be serialized: {error}"
-                + (f" Fix: {hint}." if hint else "")
-            ) from None if isinstance(error, RecursionError) else error
-        if envelope_of(payload) is not None:  # the task's own data, not an envelope
-            payload = {MARKER: ESCAPED, "value": payload}
-        for layer in enabled_layers():
-            payload = layer.encode(payload, address)
-        if envelope_of(payload) is not None:
-            payload = {**payload, ADDRESS_FIELD: address.as_dict()}
+        with encoding_once():
+            payload = _layered(_serialized(value, address), address)
         _SERIALIZED.set(address)
         return payload
 
@@ -233,7 +257,13 @@ class LayeredXComBackend(BaseXCom):
                 )
             seen.append(name)
             try:
-                payload = layers[name].decode(payload, address)
+                if hasattr(layers[name], "restore"):  # an object, maybe packed by other layers
+                    packers = {
+                        n: layer for n, layer in layers.items() if hasattr(layer, "unpacking")
+                    }
+                    payload = layers[name].restore(payload, address, packers)
+                else:
+                    payload = layers[name].decode(payload, address)
             except (XComLayerError, XComContractError):
                 raise
             except Exception as error:

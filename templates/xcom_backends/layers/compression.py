@@ -1,10 +1,20 @@
-"""``compression``: gzip values of a minimum size; smaller ones are stored as they are.
+"""``compression``: gzip values of a minimum size; smaller ones, and ones that would not shrink,
+are stored as they are.
 
-Option (section ``[xcom_layers]``, env ``AIRFLOW__XCOM_LAYERS__COMPRESSION_MIN_BYTES``):
+Options (section ``[xcom_layers]``, env ``AIRFLOW__XCOM_LAYERS__<OPTION>``):
 
 - ``compression_min_bytes``: compress serialized values of at least this many bytes. Default 1024.
+- ``compression_level``: gzip's level, 1 (fastest) to 9 (smallest). Default 6, chosen by the
+  cookbook's ``benchmarks/backend_speed.py --codecs`` (time and size of each level).
 
-Stored form: ``{"__xcom_layer__": "compression", "gzip_base64": "..."}``.
+A value the object_storage layer offloads is gzipped on its way to the store, chunk by chunk; the
+object holds the gzip bytes and the row says so (``"packed": [{"layer": "compression", "codec":
+"gzip"}, ...]``). A value kept in the row travels as base64 text (a third larger), so there it is
+kept compressed only when that is at least a tenth smaller than the value itself:
+``{"__xcom_layer__": "compression", "gzip_base64": "..."}``.
+
+Values over 256 KiB are tried on their first 64 KiB first, so incompressible data (compressed
+files, random ids, ciphertext) costs a fraction of a millisecond instead of a full compression.
 """
 
 from __future__ import annotations
@@ -12,24 +22,82 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import zlib
 from typing import Any
 
-from ..base import MARKER, XComAddress, int_option, json_size
+from ..base import MARKER, XComAddress, XComLayerError, int_option, json_bytes
+
+SAMPLE_BYTES = 64 * 1024
+WORTH_KEEPING = 0.9  # the stored (base64) form must be at most this share of the value
+BASE64_GROWTH = 4 / 3
+
+
+def shrinks_enough(packed_bytes: int, value_bytes: int, growth: float = BASE64_GROWTH) -> bool:
+    return packed_bytes * growth <= WORTH_KEEPING * value_bytes
+
+
+class GzipStream:
+    """gzip's format (``wbits=31``), chunk by chunk: the object is a plain .gz file."""
+
+    def __init__(self, level: int | None = None) -> None:
+        self._packing = level is not None
+        self._zlib = (
+            zlib.compressobj(level, zlib.DEFLATED, 31) if self._packing else zlib.decompressobj(31)
+        )
+
+    def update(self, chunk: bytes) -> bytes:
+        if self._packing:
+            return self._zlib.compress(chunk)
+        return self._zlib.decompress(chunk)
+
+    def finish(self) -> bytes:
+        tail = self._zlib.flush()
+        if not self._packing and not self._zlib.eof:
+            raise XComLayerError("the gzip stream ends before its end marker (truncated)")
+        return tail
+
+    def header(self) -> dict:
+        return {"layer": CompressionLayer.name, "codec": "gzip"}
 
 
 class CompressionLayer:
     name = "compression"
     object_suffix = None
-    options = ("compression_min_bytes",)
+    options = ("compression_min_bytes", "compression_level")
 
     def __init__(self) -> None:
         self.min_bytes = int_option("compression_min_bytes", 1024)
+        self.level = int_option("compression_level", 6, minimum=1)
+        if self.level > 9:
+            raise XComLayerError(
+                f"[xcom_layers] compression_level is {self.level}; gzip's levels are 1 to 9 "
+                "(1 fastest, 9 smallest). Set compression_level = 6 for the default."
+            )
 
     def encode(self, payload: Any, address: XComAddress) -> Any:
-        if json_size(payload) < self.min_bytes:
+        data = json_bytes(payload)
+        if len(data) < self.min_bytes:
             return payload
-        packed = gzip.compress(json.dumps(payload).encode(), mtime=0)
+        if len(data) > 4 * SAMPLE_BYTES:
+            sample = zlib.compress(memoryview(data)[:SAMPLE_BYTES], 1)
+            if not shrinks_enough(len(sample), SAMPLE_BYTES):
+                return payload
+        packed = gzip.compress(data, compresslevel=self.level, mtime=0)
+        if not shrinks_enough(len(packed), len(data)):
+            return payload
         return {MARKER: self.name, "gzip_base64": base64.b64encode(packed).decode()}
 
     def decode(self, envelope: dict, address: XComAddress) -> Any:
         return json.loads(gzip.decompress(base64.b64decode(envelope["gzip_base64"])))
+
+    def packing(self, size: int, sample: bytes, address: XComAddress) -> GzipStream | None:
+        if size < self.min_bytes:
+            return None
+        if not shrinks_enough(len(zlib.compress(sample[:SAMPLE_BYTES], 1)), len(sample), 1):
+            return None
+        return GzipStream(self.level)
+
+    def unpacking(self, header: dict, address: XComAddress) -> GzipStream:
+        if header.get("codec") != "gzip":
+            raise XComLayerError(f"unknown compression codec {header.get('codec')!r}")
+        return GzipStream()

@@ -31,7 +31,7 @@ class DataFrameParquetLayer:
         if not (isinstance(payload, dict) and payload.get("__classname__") == DATAFRAME_CLASS):
             return payload
         parquet = bytes.fromhex(payload["__data__"])
-        reference = write_object(parquet, address, self.object_suffix)
+        reference = write_object([parquet], address, self.object_suffix)
         return {MARKER: self.name, "serde_version": payload["__version__"], **reference}
 
     def decode(self, envelope: dict, address: XComAddress) -> Any:

@@ -10,10 +10,14 @@ Options (section ``[xcom_layers]``):
 
 Make a key with ``python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"``.
 
-Stored form: ``{"__xcom_layer__": "encryption", "v": 2, "key_id": ..., "nonce": ...,
-"ciphertext": ...}``. The associated data binds each ciphertext to its key id and to its XCom's
-address (DAG, run, task, map index, key): a value altered in the DB, copied into another XCom's row,
-or read with a different key under the same id fails authentication and is never returned.
+Stored form in the row: ``{"__xcom_layer__": "encryption", "v": 2, "key_id": ..., "nonce": ...,
+"ciphertext": ...}``. A value the object_storage layer offloads is encrypted on its way to the
+store, chunk by chunk: the object holds the raw ciphertext, the row's ``"packed"`` list the key id,
+nonce and tag (``{"layer": "encryption", "key_id": ..., "nonce": ..., "tag": ...}``).
+
+The associated data binds each ciphertext to its key id and to its XCom's address (DAG, run,
+task, map index, key): a value altered in the DB or the store, copied into another XCom's row, or
+read with a different key under the same id fails authentication and is never returned.
 
 Name the Variable so that Airflow masks it in the UI, the REST API and logs: its name must contain
 one of Airflow's sensitive words (``secret``, ``password``, ``private_key``, ``token``, ...), for
@@ -31,9 +35,10 @@ import os
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..base import MARKER, XComAddress, XComLayerError, option
+from ..base import MARKER, XComAddress, XComLayerError, json_bytes, option
 
 
 def configured_keys() -> dict[str, bytes]:
@@ -83,6 +88,53 @@ def associated_data(key_id: str, address: XComAddress) -> bytes:
     return address.associated_data(f"xcom-cookbook/encryption/v2/{key_id}")
 
 
+def object_associated_data(key_id: str, address: XComAddress) -> bytes:
+    """As ``associated_data``, for the bytes of an offloaded object (another format, another
+    context: a row's ciphertext and an object's can never stand in for each other)."""
+    return address.associated_data(f"xcom-cookbook/encryption/object-v1/{key_id}")
+
+
+class AesGcmStream:
+    """AES-256-GCM, chunk by chunk; the 16-byte tag goes into the row's header, not the object.
+
+    Unpacking releases plaintext before the tag is checked; the backend parses nothing until
+    ``finish`` has checked it, and a failed check is an error, never a value.
+    """
+
+    def __init__(self, key_id: str, key: bytes, address: XComAddress, header=None) -> None:
+        self.key_id, self.address = key_id, address
+        if header is None:
+            self.nonce = os.urandom(12)
+            self._cipher = Cipher(algorithms.AES(key), modes.GCM(self.nonce)).encryptor()
+        else:
+            self.nonce = base64.b64decode(header["nonce"], validate=True)
+            tag = base64.b64decode(header["tag"], validate=True)
+            self._cipher = Cipher(algorithms.AES(key), modes.GCM(self.nonce, tag)).decryptor()
+        self._cipher.authenticate_additional_data(object_associated_data(key_id, address))
+
+    def update(self, chunk: bytes) -> bytes:
+        return self._cipher.update(chunk)
+
+    def finish(self) -> bytes:
+        try:
+            return self._cipher.finalize()
+        except InvalidTag as error:
+            raise XComLayerError(
+                f"{self.address.describe()} failed authentication with key id {self.key_id!r}: "
+                "the stored object was altered or copied from another XCom, or the key "
+                "configured under this id is not the one that encrypted it. The value was not "
+                "returned."
+            ) from error
+
+    def header(self) -> dict:
+        return {
+            "layer": EncryptionLayer.name,
+            "key_id": self.key_id,
+            "nonce": base64.b64encode(self.nonce).decode(),
+            "tag": base64.b64encode(self._cipher.tag).decode(),
+        }
+
+
 class EncryptionLayer:
     name = "encryption"
     object_suffix = None
@@ -95,7 +147,7 @@ class EncryptionLayer:
         key_id, key = next(iter(self.keys.items()))
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(
-            nonce, json.dumps(payload).encode(), associated_data(key_id, address)
+            nonce, json_bytes(payload), associated_data(key_id, address)
         )
         return {
             MARKER: self.name,
@@ -107,12 +159,7 @@ class EncryptionLayer:
 
     def decode(self, envelope: dict, address: XComAddress) -> Any:
         key_id = envelope.get("key_id")
-        if key_id not in self.keys:
-            raise XComLayerError(
-                f"This XCom was encrypted with key id {key_id!r}, which is not among the "
-                f"configured keys {list(self.keys)}. Add it back to the encryption keys (keep "
-                "retired keys until no stored XCom uses them)."
-            )
+        self._check_known(key_id)
         try:
             plaintext = AESGCM(self.keys[key_id]).decrypt(
                 base64.b64decode(envelope["nonce"]),
@@ -126,3 +173,20 @@ class EncryptionLayer:
                 "id is not the one that encrypted it. The value was not returned."
             ) from error
         return json.loads(plaintext)
+
+    def packing(self, size: int, sample: bytes, address: XComAddress) -> AesGcmStream:
+        key_id, key = next(iter(self.keys.items()))
+        return AesGcmStream(key_id, key, address)
+
+    def unpacking(self, header: dict, address: XComAddress) -> AesGcmStream:
+        key_id = header.get("key_id")
+        self._check_known(key_id)
+        return AesGcmStream(key_id, self.keys[key_id], address, header)
+
+    def _check_known(self, key_id: Any) -> None:
+        if key_id not in self.keys:
+            raise XComLayerError(
+                f"This XCom was encrypted with key id {key_id!r}, which is not among the "
+                f"configured keys {list(self.keys)}. Add it back to the encryption keys (keep "
+                "retired keys until no stored XCom uses them)."
+            )

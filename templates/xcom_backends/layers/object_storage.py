@@ -14,8 +14,8 @@ Each value goes to ``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key>.json``
 percent-encoded (``/``, ``.``, spaces, unicode and NUL included), so no id can escape the prefix or
 collide with another; a part longer than 128 characters is shortened and ends in a hash of the
 whole, so paths stay under every store's limits. The row holds ``{"__xcom_layer__":
-"object_storage", "uri": ..., "sha256": ..., "bytes": ...}``, written only after the object is
-stored and its size checked.
+"object_storage", "uri": ..., "sha256": ..., "bytes": ...}``, written only after the store
+took every byte and closed the object without an error (no extra request to look it up again).
 
 The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
 a row whose ``uri`` is any other path (another bucket, another XCom's object, a forged row) is an
@@ -29,15 +29,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from airflow.sdk import ObjectStoragePath
 
-from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, option
+from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, json_text, option
 
 LOCAL_PROTOCOLS = ("file", "local")
 MAX_PART_CHARS = 128
+CHUNK_BYTES = 8 * 2**20  # what is packed, hashed and sent at a time
+SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
+MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
 
 
 def path_part(text: str, what: str, address: XComAddress) -> str:
@@ -82,27 +86,30 @@ def object_path(
     )
 
 
-def write_object(data: bytes, address: XComAddress, suffix: str) -> dict:
-    """Write ``data`` for this XCom, check it is all there, and return the reference fields."""
+def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> dict:
+    """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
+
+    The row is written only after the store took every byte and closed the object without an
+    error (no extra request to look it up again).
+    """
     target = object_path(address, suffix)
+    digest, size = hashlib.sha256(), 0
     try:
         if target.protocol in LOCAL_PROTOCOLS:
             target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as out:
-            out.write(data)
-        stored_bytes = target.stat().st_size
+            for chunk in chunks:
+                digest.update(chunk)
+                size += out.write(chunk)
+    except XComLayerError:
+        raise
     except Exception as error:
         raise XComLayerError(
             f"Could not write {address.describe()} to {target}: {type(error).__name__}: "
             f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
             "and that its connection's credentials may write there; the task can be retried."
         ) from error
-    if stored_bytes != len(data):
-        raise XComLayerError(
-            f"{target} holds {stored_bytes} bytes after writing {len(data)} for "
-            f"{address.describe()}; nothing was recorded. Retry the task."
-        )
-    return {"uri": str(target), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    return {"uri": str(target), "sha256": digest.hexdigest(), "bytes": size}
 
 
 def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
@@ -118,11 +125,11 @@ def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStor
     return own
 
 
-def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
-    """The bytes of this XCom's own object, or an error that says what happened to them."""
+def _opened(reference: dict, address: XComAddress, suffix: str):
+    """This XCom's own object, open for reading, or an error that says what happened to it."""
     path = own_object(reference, address, suffix)
     try:
-        data = path.read_bytes()
+        return path, path.open("rb")
     except FileNotFoundError as error:
         raise XComLayerError(
             f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
@@ -130,18 +137,80 @@ def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
             "that pushed it."
         ) from error
     except Exception as error:
-        raise XComLayerError(
-            f"Could not read {path} for {address.describe()}: {type(error).__name__}: {error}. "
-            "Check the connection in [xcom_layers] object_storage_path and that the storage is "
-            "reachable."
-        ) from error
+        raise _unreadable(path, address, error) from error
+
+
+def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
+    return XComLayerError(
+        f"Could not read {path} for {address.describe()}: {type(error).__name__}: {error}. "
+        "Check the connection in [xcom_layers] object_storage_path and that the storage is "
+        "reachable."
+    )
+
+
+def _changed(path, address: XComAddress) -> XComLayerError:
+    return XComLayerError(
+        f"The object behind {address.describe()}, {path}, was changed after it was written "
+        "(its checksum differs from the one recorded in the row). It was not returned. "
+        "Re-run the task that pushed it."
+    )
+
+
+def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
+    """The bytes of this XCom's own object, checked against the row's checksum."""
+    path, source = _opened(reference, address, suffix)
+    try:
+        with source:
+            data = source.read()
+    except Exception as error:
+        raise _unreadable(path, address, error) from error
     if hashlib.sha256(data).hexdigest() != reference.get("sha256"):
-        raise XComLayerError(
-            f"The object behind {address.describe()}, {path}, was changed after it was written "
-            "(its checksum differs from the one recorded in the row). It was not returned. "
-            "Re-run the task that pushed it."
-        )
+        raise _changed(path, address)
     return data
+
+
+def read_packed(reference: dict, address: XComAddress, suffix: str, streams: list) -> str:
+    """The JSON text of this XCom's own object, unpacked chunk by chunk into one buffer.
+
+    Nothing is parsed until the whole object matched the row's checksum and every stream
+    finished (a GCM tag checked); a damaged object reports the checksum, whatever a stream made
+    of it on the way.
+    """
+    size = reference.get("json_bytes")
+    if not isinstance(size, int) or not 0 <= size <= MAX_EXPANSION * reference.get("bytes", 0):
+        raise XComLayerError(f"{address.describe()} has a reference with no usable json_bytes.")
+    text, filled, failure = bytearray(size), 0, None
+    path, source = _opened(reference, address, suffix)
+    digest = hashlib.sha256()
+    try:
+        with source:
+            try:
+                for chunk in packed(_hashed(source, digest), streams):
+                    if filled + len(chunk) > size:
+                        raise XComLayerError(f"{path} unpacks to more than {size} bytes")
+                    text[filled : filled + len(chunk)] = chunk
+                    filled += len(chunk)
+            except XComLayerError as error:
+                failure = error
+            except Exception as error:  # a stream's own error (zlib, cryptography)
+                failure = XComLayerError(f"{type(error).__name__}: {error}")
+            for _ in _hashed(source, digest):  # the checksum decides what is reported
+                pass
+    except Exception as error:
+        raise _unreadable(path, address, error) from error
+    if digest.hexdigest() != reference.get("sha256"):
+        raise _changed(path, address)
+    if failure is None and filled != size:
+        failure = XComLayerError(f"{path} unpacks to {filled} bytes, not the {size} recorded")
+    if failure is not None:
+        raise failure
+    return text.decode("ascii")
+
+
+def _hashed(source, digest) -> Iterator[bytes]:
+    while chunk := source.read(CHUNK_BYTES):
+        digest.update(chunk)
+        yield chunk
 
 
 def delete_objects_of(address: XComAddress, suffixes: tuple[str, ...]) -> bool:
@@ -162,11 +231,58 @@ class ObjectStorageLayer:
     def __init__(self) -> None:
         self.threshold = int_option("object_storage_threshold_bytes", 0)
 
+    def offloads(self, payload: Any) -> bool:
+        return self.threshold == 0 or json_size(payload) >= self.threshold
+
     def encode(self, payload: Any, address: XComAddress) -> Any:
-        if json_size(payload) < self.threshold:
-            return payload
-        data = json.dumps(payload).encode()
-        return {MARKER: self.name, **write_object(data, address, self.object_suffix)}
+        """Offload ``payload`` with no packing layer (the backend calls ``offload`` itself)."""
+        return self.offload(payload, address, []) if self.offloads(payload) else payload
+
+    def offload(self, payload: Any, address: XComAddress, packers: list) -> dict:
+        """Stream the payload's JSON through the packing layers into this XCom's object."""
+        text = json_text(payload)
+        sample = text[:SAMPLE_CHARS].encode("ascii")
+        streams = [s for p in packers if (s := p.packing(len(text), sample, address))]
+        chunks = (
+            text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
+        )
+        reference = write_object(packed(chunks, streams), address, self.object_suffix)
+        return {
+            MARKER: self.name,
+            **reference,
+            "json_bytes": len(text),
+            "packed": [stream.header() for stream in streams],
+        }
 
     def decode(self, envelope: dict, address: XComAddress) -> Any:
-        return json.loads(read_object(envelope, address, self.object_suffix))
+        return self.restore(envelope, address, {})
+
+    def restore(self, envelope: dict, address: XComAddress, packers: dict) -> Any:
+        """The payload behind a reference, unpacked by the layers its ``packed`` list names."""
+        if "packed" not in envelope:  # written before packing layers streamed: the JSON itself
+            return json.loads(read_object(envelope, address, self.object_suffix))
+        streams = []
+        for header in reversed(envelope["packed"]):
+            layer = packers.get(header.get("layer"))
+            if layer is None:
+                raise XComLayerError(
+                    f"{address.describe()} was stored by the {header.get('layer')!r} layer, which "
+                    f"is not enabled on this worker. Add {header.get('layer')!r} to [xcom_layers] "
+                    "layers (with its options) to read it."
+                )
+            streams.append(layer.unpacking(header, address))
+        text = read_packed(envelope, address, self.object_suffix, streams)
+        return json.loads(text)
+
+
+def packed(chunks: Iterator[bytes], streams: list) -> Iterator[bytes]:
+    """``chunks`` through each stream in turn, then what each stream holds back at its end."""
+    for chunk in chunks:
+        for stream in streams:
+            chunk = stream.update(chunk)
+        yield chunk
+    for position, stream in enumerate(streams):
+        tail = stream.finish()
+        for later in streams[position + 1 :]:
+            tail = later.update(tail)
+        yield tail

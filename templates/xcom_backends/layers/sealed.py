@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..base import MARKER, XComAddress, option
+from ..base import MARKER, XComAddress, json_bytes, option
 from ..contracts import XComContractError, contract_of
 
 CONTEXT = "xcom-cookbook/sealed/v2"
@@ -109,7 +109,7 @@ class SealedLayer:
             return payload
         data_key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
         ciphertext = AESGCM(data_key).encrypt(
-            nonce, json.dumps(payload).encode(), address.associated_data(CONTEXT)
+            nonce, json_bytes(payload), address.associated_data(CONTEXT)
         )
         recipients = [self.wrap(data_key, key_id, address) for key_id in sorted(contract.seal_for)]
         return {

@@ -1,0 +1,191 @@
+"""Offloaded values are packed on their way to the store: encoded once, streamed, never base64.
+
+With ``object_storage`` enabled, ``compression`` and ``encryption`` pack the object's bytes chunk
+by chunk; the row keeps each layer's header (codec, key id, nonce, tag). On local files and a real
+S3 server: what the object and the row hold, that other tools can read the object, that damage is
+reported by the checksum, and that objects written before packing existed are still read.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+
+import pytest
+from xcom_backends.base import MARKER, XComLayerError
+
+from tests.backends.xcom_rows import HERE, KEY, RUN, load, store
+from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
+
+# Several chunks of 8 MiB, so packing and unpacking cross chunk boundaries.
+RECORDS = [{"order": f"order-{n:08d}", "rows": n % 977, "ok": n % 3 == 0} for n in range(400_000)]
+DESCRIBED = f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN})"
+
+
+@pytest.fixture(params=["local", "s3"])
+def store_root(request, storage_servers, tmp_path):
+    from airflow.sdk import ObjectStoragePath
+
+    if request.param == "local":
+        return ObjectStoragePath(f"file://{tmp_path}")
+    return ObjectStoragePath(storage_servers.get("s3").base_url) / tmp_path.name
+
+
+def compact(value) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def test_the_object_alone_holds_the_values_json(store_root, layers):
+    from airflow.sdk import ObjectStoragePath
+
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS)
+    data = ObjectStoragePath(reference["uri"]).read_bytes()
+    assert data == compact(RECORDS)  # any tool reads it as JSON
+    assert reference["packed"] == [] and reference["json_bytes"] == len(data) > 16 * 2**20
+    assert reference["bytes"] == len(data)
+    assert reference["sha256"] == hashlib.sha256(data).hexdigest()
+    assert load(reference) == RECORDS
+
+
+def test_a_compressed_object_is_a_gzip_file_and_the_row_says_so(store_root, layers):
+    from airflow.sdk import ObjectStoragePath
+
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS)
+    data = ObjectStoragePath(reference["uri"]).read_bytes()
+    assert gzip.decompress(data) == compact(RECORDS)
+    assert reference["packed"] == [{"layer": "compression", "codec": "gzip"}]
+    assert reference["bytes"] == len(data) < reference["json_bytes"] / 5
+    assert "gzip_base64" not in json.dumps(reference)
+    assert load(reference) == RECORDS
+
+
+def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_root, layers):
+    from airflow.sdk import ObjectStoragePath
+
+    layers(
+        "compression, encryption, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    data = ObjectStoragePath(reference["uri"]).read_bytes()
+    compression, encryption = reference["packed"]
+    assert compression == {"layer": "compression", "codec": "gzip"}
+    assert sorted(encryption) == ["key_id", "layer", "nonce", "tag"]
+    assert encryption["layer"] == "encryption" and encryption["key_id"] == "current"
+    assert b"order-" not in data and not data.startswith(b"\x1f\x8b")  # neither JSON nor gzip
+    assert "ciphertext" not in reference and len(json.dumps(reference)) < 1000
+    assert load(reference) == RECORDS
+
+
+def test_a_value_that_would_not_shrink_is_stored_as_it_is(store_root, layers):
+    """Text of random base64 gzips to about 0.76: worth it in an object, not in a row (where the
+    gzip bytes would be base64 again, a third larger)."""
+    from airflow.sdk import ObjectStoragePath
+
+    text = base64.b64encode(bytes(range(256)) * 4096).decode()  # gzips well: a repeated pattern
+    noise = base64.b64encode(hashlib.shake_256(b"noise").digest(600_000)).decode()
+    layers("compression", compression_min_bytes="1024")
+    assert store(noise) == noise
+    assert store(text)[MARKER] == "compression"
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    packed_noise = store(noise)
+    assert packed_noise["packed"] == [{"layer": "compression", "codec": "gzip"}]
+    assert 0.7 < packed_noise["bytes"] / packed_noise["json_bytes"] < 0.8
+    assert json.loads(gzip.decompress(ObjectStoragePath(packed_noise["uri"]).read_bytes())) == noise
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
+def test_a_damaged_packed_object_is_reported_by_its_checksum(store_root, layers, damage):
+    from airflow.sdk import ObjectStoragePath
+
+    layers(
+        "compression, encryption, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    path = ObjectStoragePath(reference["uri"])
+    data = path.read_bytes()
+    middle = len(data) // 2
+    damaged = data[:-10] if damage == "truncated" else data[:middle] + b"\x00" + data[middle + 1 :]
+    path.write_bytes(damaged)
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == (
+        f"The object behind {DESCRIBED}, {path}, was changed after it was written (its checksum "
+        "differs from the one recorded in the row). It was not returned. Re-run the task that "
+        "pushed it."
+    )
+
+
+def test_an_object_rewritten_with_a_matching_checksum_still_fails_authentication(
+    store_root, layers
+):
+    """Whoever can write the store and the row cannot make the encryption layer accept bytes."""
+    from airflow.sdk import ObjectStoragePath
+
+    layers(
+        "encryption, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store({"customer_id": 42})
+    path = ObjectStoragePath(reference["uri"])
+    forged = bytes(len(path.read_bytes()))
+    path.write_bytes(forged)
+    reference["sha256"] = hashlib.sha256(forged).hexdigest()
+    with pytest.raises(XComLayerError, match=r"failed authentication with key id 'current'"):
+        load(reference)
+
+
+def test_a_packed_object_needs_its_layers_on_the_reader(store_root, layers):
+    path = str(store_root / "xcom")
+    layers(
+        "encryption, object_storage", object_storage_path=path, encryption_keys=TEST_ENCRYPTION_KEYS
+    )
+    reference = store({"customer_id": 42})
+    layers("object_storage", object_storage_path=path)
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == (
+        f"{DESCRIBED} was stored by the 'encryption' layer, which is not enabled on this worker. "
+        "Add 'encryption' to [xcom_layers] layers (with its options) to read it."
+    )
+
+
+def test_a_recorded_size_the_object_cannot_have_is_refused_before_reading(store_root, layers):
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store({"customer_id": 42})
+    reference["json_bytes"] = 10**15  # would be the size of the read buffer
+    with pytest.raises(XComLayerError, match="has a reference with no usable json_bytes"):
+        load(reference)
+
+
+def test_objects_written_before_packing_are_still_read(store_root, layers):
+    """The earlier object format: the object held the JSON of the inner layers' envelope."""
+    from airflow.sdk import ObjectStoragePath
+
+    path = str(store_root / "xcom")
+    layers(
+        "compression, encryption",
+        compression_min_bytes="0",
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    inner = {k: v for k, v in store(RECORDS[:1000]).items() if k != "xcom"}
+    layers("compression, encryption, object_storage", object_storage_path=path)
+    target = ObjectStoragePath(store({"placeholder": True})["uri"])
+    data = json.dumps(inner).encode()
+    target.write_bytes(data)
+    earlier = {
+        MARKER: "object_storage",
+        "uri": str(target),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "xcom": {**HERE, "key": KEY},
+    }
+    assert load(earlier) == RECORDS[:1000]
