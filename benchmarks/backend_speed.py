@@ -26,7 +26,8 @@ size before it is reported as a multiple of the value's JSON size.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
-tracked is written unless asked. ``--replot`` draws the plot again from that CSV. ``--codecs``
+tracked is written unless asked (beside the CSV: the plot, ``.png``, and the site's tables,
+``.md``). ``--replot`` draws both again from that CSV. ``--codecs``
 only times gzip's levels on that value and on JSON records (how the compression layer's default
 level was chosen).
 """
@@ -253,6 +254,53 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float]) -> None:
             writer.writerow(row | {"peak_over_value": memory.get(key, "")})
 
 
+def machine() -> str:
+    import platform
+    from importlib.metadata import version
+
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB; Python "
+        f"{platform.python_version()}, Airflow {version('apache-airflow')}, "
+        f"common-io provider {version('apache-airflow-providers-common-io')}, "
+        f"s3fs {version('s3fs')}, moto {version('moto')}"
+    )
+
+
+def human(size: int) -> str:
+    for unit, factor in (("MiB", 2**20), ("KiB", 2**10)):
+        if size >= factor:
+            return f"{size / factor:g} {unit}"
+    return f"{size} B"
+
+
+def write_markdown(csv_path: Path, path: Path, rounds: int) -> None:
+    """The CSV as the two tables the site shows: time (and ratio to raw), peak memory."""
+    rows = list(csv.DictReader(csv_path.open()))
+    cell = {(r["store"], int(r["bytes"]), r["competitor"]): r for r in rows}
+    keys = sorted({(r["store"], int(r["bytes"])) for r in rows}, key=lambda k: (k[0] != "s3", k[1]))
+    header = "| store | value | " + " | ".join(f"`{name}`" for name in COMPETITORS) + " |"
+    rule = "| --- | ---: | " + " | ".join("---:" for _ in COMPETITORS) + " |"
+    lines = ["Median round trip (push + pull), and its ratio to `raw`:", "", header, rule]
+    for store, size in keys:
+        raw = float(cell[store, size, "raw"]["median_s"])
+        cells = [
+            f"{float(cell[store, size, n]['median_s']) * 1000:.1f} ms "
+            f"({float(cell[store, size, n]['median_s']) / raw:.2f}x)"
+            for n in COMPETITORS
+        ]
+        lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
+    lines += ["", "Peak memory of one round trip, as a multiple of the value's JSON size:", ""]
+    lines += [header, rule]
+    for store, size in keys:
+        if size < 2**20:
+            continue  # below a few pages of memory the multiple says nothing
+        cells = [f"{float(cell[store, size, n]['peak_over_value']):.1f}x" for n in COMPETITORS]
+        lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
+    lines += ["", f"Machine: {machine()}. Medians of {rounds} interleaved rounds."]
+    path.write_text("\n".join(lines) + "\n")
+
+
 def plot(csv_path: Path, image: Path) -> None:
     """Time relative to ``raw`` and memory multiple by value size, one column per store."""
     import matplotlib
@@ -307,6 +355,7 @@ def main(argv: list[str]) -> int:
         return 0
     if args.replot:
         plot(args.replot, args.replot.with_suffix(".png"))
+        write_markdown(args.replot, args.replot.with_suffix(".md"), args.rounds)
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.codecs:
@@ -330,6 +379,7 @@ def main(argv: list[str]) -> int:
     if args.csv:
         write_csv(args.csv, rows, memory)
         plot(args.csv, args.csv.with_suffix(".png"))
+        write_markdown(args.csv, args.csv.with_suffix(".md"), args.rounds)
     return 0
 
 

@@ -206,6 +206,9 @@ def _layered(payload: Any, address: XComAddress) -> Any:
                 payload = packer.encode(payload, address)
     if envelope_of(payload) is not None:
         payload = {**payload, ADDRESS_FIELD: address.as_dict()}
+    for layer in layers:
+        if hasattr(layer, "check_row"):  # the size guard: can the metadata DB hold this row?
+            layer.check_row(payload, address)
     return payload
 
 

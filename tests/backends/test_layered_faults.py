@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 
 import pytest
 from xcom_backends.layered import LayeredXComBackend, XComLayerError
+from xcom_backends.layers.size_guard import DATABASE_LIMITS
 
 from tests.backends.xcom_rows import load, row, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
@@ -53,6 +55,34 @@ def test_size_guard_refuses_before_anything_is_stored(layers):
         "[xcom_layers] max_bytes."
     )
     assert "'References, not data'" in str(refused.value)
+
+
+def test_a_row_the_metadata_database_cannot_hold_is_refused_before_it_is_sent(layers):
+    """Over max_bytes on purpose: the database's own limit still refuses, and says which."""
+    layers("size_guard", max_bytes=str(2**30))
+    limit = DATABASE_LIMITS["postgresql"][0]  # the default metadata_database
+    with pytest.raises(XComLayerError) as refused:
+        store("x" * limit)
+    assert str(refused.value) == (
+        "XCom 'orders_summary_v1' of task export_orders (DAG exports, run "
+        f"manual__2026-01-01T00:00:00+00:00) would be stored as a {limit + 2}-byte row, and "
+        "PostgreSQL's jsonb holds at most 268435455 bytes; nothing was sent. Enable the "
+        "object_storage layer (the row then holds a reference), or write the data to object "
+        "storage and push its URI."
+    )
+    layers("size_guard", metadata_database="mysql")
+    with pytest.raises(XComLayerError, match=r"metadata_database is 'mysql'; choose one of"):
+        store("x")
+
+
+def test_sqlite_holds_exactly_the_size_guards_limit(tmp_path):
+    limit, _ = DATABASE_LIMITS["sqlite"]
+    connection = sqlite3.connect(tmp_path / "limits.db")
+    assert connection.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) == limit
+    assert connection.execute("select length(zeroblob(?))", (limit,)).fetchone() == (limit,)
+    with pytest.raises(sqlite3.DataError, match="string or blob too big"):
+        connection.execute("select length(zeroblob(?))", (limit + 1,))
+    connection.close()
 
 
 def test_negative_size_limit_is_a_configuration_error(layers):
@@ -228,7 +258,8 @@ def test_compression_shrinks_large_values_and_leaves_small_ones(layers):
     layers("compression", compression_min_bytes="100")
     small, large = store("tiny"), store(["same row"] * 500)
     assert small == "tiny"
-    assert large["__xcom_layer__"] == "compression" and len(large["gzip_base64"]) < 100
+    assert large["__xcom_layer__"] == "compression"
+    assert len(large["gzip_base64"]) < len(json.dumps(["same row"] * 500)) / 20
     assert load(large) == ["same row"] * 500
 
 

@@ -82,21 +82,20 @@ def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_
     assert load(reference) == RECORDS
 
 
-def test_a_value_that_would_not_shrink_is_stored_as_it_is(store_root, layers):
-    """Text of random base64 gzips to about 0.76: worth it in an object, not in a row (where the
-    gzip bytes would be base64 again, a third larger)."""
+def test_only_a_value_that_at_least_halves_is_compressed(store_root, layers):
+    """Text of random base64 gzips to about 0.76: not worth gzip's time, in a row or an object;
+    the records gzip to about 0.2. The check on a sample keeps the first case cheap."""
     from airflow.sdk import ObjectStoragePath
 
-    text = base64.b64encode(bytes(range(256)) * 4096).decode()  # gzips well: a repeated pattern
     noise = base64.b64encode(hashlib.shake_256(b"noise").digest(600_000)).decode()
     layers("compression", compression_min_bytes="1024")
     assert store(noise) == noise
-    assert store(text)[MARKER] == "compression"
+    assert store(RECORDS[:20_000])[MARKER] == "compression"
     layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
-    packed_noise = store(noise)
-    assert packed_noise["packed"] == [{"layer": "compression", "codec": "gzip"}]
-    assert 0.7 < packed_noise["bytes"] / packed_noise["json_bytes"] < 0.8
-    assert json.loads(gzip.decompress(ObjectStoragePath(packed_noise["uri"]).read_bytes())) == noise
+    as_it_is = store(noise)
+    assert as_it_is["packed"] == [] and as_it_is["bytes"] == as_it_is["json_bytes"]
+    assert ObjectStoragePath(as_it_is["uri"]).read_bytes() == compact(noise)
+    assert load(as_it_is) == noise
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte"])

@@ -137,7 +137,7 @@ UI = "tests/production/test_ui_xcom_tab.py"
 DEPLOYMENT_ONLY = "tests/production/test_deployment_only_recipes.py"
 REST_API = "tests/production/test_rest_api_xcoms.py"
 PRODUCTION_PROFILES = {
-    "default": (PARITY, UI, DEPLOYMENT_ONLY, REST_API),
+    "default": (PARITY, UI, DEPLOYMENT_ONLY, REST_API, "tests/production/test_database_limits.py"),
     "object-storage-s3": (
         PARITY,
         UI,

@@ -7,15 +7,23 @@ Options (section ``[xcom_layers]``):
   ``abfs://<conn_id>@<container>/<prefix>``, or ``file:///<folder>``. The connection gives the
   credentials (amazon, google and microsoft-azure providers). Env:
   ``AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH``.
-- ``object_storage_threshold_bytes``: offload values of at least this many bytes (as they reach
-  this layer, after compression and encryption); smaller ones stay in the DB. Default 0: all.
+- ``object_storage_threshold_bytes``: offload values whose JSON is at least this many bytes
+  (before compression and encryption); smaller ones stay in the DB, packed there by those layers.
+  Default 0: all.
 
 Each value goes to ``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key>.json``, every part
 percent-encoded (``/``, ``.``, spaces, unicode and NUL included), so no id can escape the prefix or
 collide with another; a part longer than 128 characters is shortened and ends in a hash of the
 whole, so paths stay under every store's limits. The row holds ``{"__xcom_layer__":
-"object_storage", "uri": ..., "sha256": ..., "bytes": ...}``, written only after the store
-took every byte and closed the object without an error (no extra request to look it up again).
+"object_storage", "uri": ..., "sha256": ..., "bytes": ..., "json_bytes": ..., "packed": [...]}``,
+written only after the store took every byte and closed the object without an error (no extra
+request to look it up again).
+
+The value is encoded to JSON once and streamed in 8 MiB chunks: each enabled packing layer
+(``compression``, ``encryption``) packs a chunk in turn, then it is hashed and sent. ``packed``
+lists those layers' headers (codec; key id, nonce, tag), which reading undoes in reverse; the
+object holds bytes, never base64. Objects written before this format (no ``packed``) hold the JSON
+of the inner layers' envelopes and are still read.
 
 The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
 a row whose ``uri`` is any other path (another bucket, another XCom's object, a forged row) is an
@@ -30,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -86,6 +95,37 @@ def object_path(
     )
 
 
+class ParallelDigest:
+    """SHA-256 of a stream of chunks, each hashed on a second thread while the caller sends or
+    unpacks the next one (hashlib releases the GIL on large buffers): on a machine with two cores
+    the checksum of a 100 MiB value costs almost no wall time instead of about 0.1 s."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
+
+    def update(self, chunk: bytes) -> None:
+        if self._pending is not None:
+            self._pending.result()  # in order, and at most one chunk waiting
+            self._pending = None
+        if len(chunk) < 2**20:
+            self._digest.update(chunk)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="xcom-sha256")
+        self._pending = self._pool.submit(self._digest.update, chunk)
+
+    def hexdigest(self) -> str:
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        return self._digest.hexdigest()
+
+
 def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> dict:
     """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
 
@@ -93,11 +133,11 @@ def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> 
     error (no extra request to look it up again).
     """
     target = object_path(address, suffix)
-    digest, size = hashlib.sha256(), 0
+    digest, size = ParallelDigest(), 0
     try:
         if target.protocol in LOCAL_PROTOCOLS:
             target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
+        with target.open("wb", block_size=CHUNK_BYTES) as out:  # S3 and co.: 8 MiB parts
             for chunk in chunks:
                 digest.update(chunk)
                 size += out.write(chunk)
@@ -109,7 +149,9 @@ def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> 
             f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
             "and that its connection's credentials may write there; the task can be retried."
         ) from error
-    return {"uri": str(target), "sha256": digest.hexdigest(), "bytes": size}
+    finally:
+        checksum = digest.hexdigest()  # also ends the hashing thread when the write failed
+    return {"uri": str(target), "sha256": checksum, "bytes": size}
 
 
 def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
@@ -129,7 +171,7 @@ def _opened(reference: dict, address: XComAddress, suffix: str):
     """This XCom's own object, open for reading, or an error that says what happened to it."""
     path = own_object(reference, address, suffix)
     try:
-        return path, path.open("rb")
+        return path, path.open("rb", block_size=CHUNK_BYTES)
     except FileNotFoundError as error:
         raise XComLayerError(
             f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
@@ -181,7 +223,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         raise XComLayerError(f"{address.describe()} has a reference with no usable json_bytes.")
     text, filled, failure = bytearray(size), 0, None
     path, source = _opened(reference, address, suffix)
-    digest = hashlib.sha256()
+    digest = ParallelDigest()
     try:
         with source:
             try:
@@ -198,7 +240,9 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
                 pass
     except Exception as error:
         raise _unreadable(path, address, error) from error
-    if digest.hexdigest() != reference.get("sha256"):
+    finally:
+        checksum = digest.hexdigest()
+    if checksum != reference.get("sha256"):
         raise _changed(path, address)
     if failure is None and filled != size:
         failure = XComLayerError(f"{path} unpacks to {filled} bytes, not the {size} recorded")

@@ -1,0 +1,27 @@
+"""The PostgreSQL limit the size guard refuses by is PostgreSQL's own.
+
+``size_guard`` refuses, on the worker, a row the metadata database could not hold
+(``DATABASE_LIMITS``); this holds the PostgreSQL figure against the deployment's server, where the
+``xcom`` table's value column is jsonb. SQLite's limit is checked in
+tests/backends/test_layered_faults.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from xcom_backends.layers.size_guard import DATABASE_LIMITS
+
+
+def test_postgresql_jsonb_holds_exactly_the_size_guards_limit(deployment):
+    limit, _ = DATABASE_LIMITS["postgresql"]
+    engine = create_engine(deployment.database_url)
+    try:
+        with engine.connect() as connection:
+            as_jsonb = text("select octet_length(to_jsonb(repeat('x', :n)) #>> '{}')")
+            assert connection.execute(as_jsonb, {"n": limit}).scalar() == limit
+            with pytest.raises(DBAPIError, match="string too long to represent as jsonb string"):
+                connection.execute(as_jsonb, {"n": limit + 1})
+    finally:
+        engine.dispose()
