@@ -35,6 +35,7 @@ objects behind: run ``sweep_orphans.py``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,7 @@ LOCAL_PROTOCOLS = ("file", "local")
 MAX_PART_CHARS = 128
 CHUNK_BYTES = 8 * 2**20  # what is packed, hashed and sent at a time
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
+PARALLEL_HASH_BYTES = 32 * 2**20
 MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
 
 
@@ -66,9 +68,14 @@ def path_part(text: str, what: str, address: XComAddress) -> str:
     return encoded
 
 
+@functools.lru_cache(maxsize=16)
+def _storage_path(configured: str) -> ObjectStoragePath:
+    return ObjectStoragePath(configured)
+
+
 def configured_base() -> ObjectStoragePath | None:
     configured = option("object_storage_path")
-    return ObjectStoragePath(configured) if configured else None
+    return _storage_path(configured) if configured else None
 
 
 def base_path() -> ObjectStoragePath:
@@ -85,13 +92,12 @@ def object_path(
     address: XComAddress, suffix: str, base: ObjectStoragePath | None = None
 ) -> ObjectStoragePath:
     """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded."""
-    return (
-        (base or base_path())
-        / path_part(address.dag_id, "DAG id", address)
-        / path_part(address.run_id, "run id", address)
-        / path_part(address.task_id, "task id", address)
-        / str(address.map_index)
-        / f"{path_part(address.key, 'key', address)}{suffix}"
+    return (base or base_path()).joinpath(
+        path_part(address.dag_id, "DAG id", address),
+        path_part(address.run_id, "run id", address),
+        path_part(address.task_id, "task id", address),
+        str(address.map_index),
+        f"{path_part(address.key, 'key', address)}{suffix}",
     )
 
 
@@ -100,8 +106,9 @@ class ParallelDigest:
     unpacks the next one (hashlib releases the GIL on large buffers): on a machine with two cores
     the checksum of a 100 MiB value costs almost no wall time instead of about 0.1 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
         self._digest = hashlib.sha256()
+        self._parallel = size >= PARALLEL_HASH_BYTES  # below it a thread costs more than it saves
         self._pool: ThreadPoolExecutor | None = None
         self._pending: Future | None = None
 
@@ -109,7 +116,7 @@ class ParallelDigest:
         if self._pending is not None:
             self._pending.result()  # in order, and at most one chunk waiting
             self._pending = None
-        if len(chunk) < 2**20:
+        if not self._parallel:
             self._digest.update(chunk)
             return
         if self._pool is None:
@@ -126,14 +133,16 @@ class ParallelDigest:
         return self._digest.hexdigest()
 
 
-def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> dict:
+def write_object(
+    chunks: Iterable[bytes], address: XComAddress, suffix: str, expected_bytes: int = 0
+) -> dict:
     """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
 
     The row is written only after the store took every byte and closed the object without an
     error (no extra request to look it up again).
     """
     target = object_path(address, suffix)
-    digest, size = ParallelDigest(), 0
+    digest, size = ParallelDigest(expected_bytes), 0
     try:
         if target.protocol in LOCAL_PROTOCOLS:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -223,7 +232,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         raise XComLayerError(f"{address.describe()} has a reference with no usable json_bytes.")
     text, filled, failure = bytearray(size), 0, None
     path, source = _opened(reference, address, suffix)
-    digest = ParallelDigest()
+    digest = ParallelDigest(reference["bytes"] if isinstance(reference.get("bytes"), int) else 0)
     try:
         with source:
             try:
@@ -290,7 +299,7 @@ class ObjectStorageLayer:
         chunks = (
             text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
         )
-        reference = write_object(packed(chunks, streams), address, self.object_suffix)
+        reference = write_object(packed(chunks, streams), address, self.object_suffix, len(text))
         return {
             MARKER: self.name,
             **reference,
