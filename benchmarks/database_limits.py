@@ -1,6 +1,7 @@
 """How big an XCom the metadata DB takes, and what each size costs, through a real API server.
 
     uv run python benchmarks/database_limits.py [--databases postgresql sqlite] [--max-mib 1024]
+        [--output docs/measured] [--replot]
 
 For each database, starts the local deployment (tests/harness/deployment.py: PostgreSQL with
 CeleryExecutor, or SQLite with LocalExecutor) with Airflow's default XCom backend, then runs the
@@ -9,9 +10,11 @@ probe DAG (benchmarks/dags/xcom_size_probe.py) for string values of 1 KiB, 4 KiB
 and ``xcom_pull`` in the task (the value crosses the supervisor, the Execution API and the DB)
 and reports the peak resident memory of the task process, its supervisor and the API server.
 
-Writes ``docs/measured/database_limits.csv`` (every measurement), ``database_limits.md`` (the
-table the site shows: medians, the failure size and the exact error) and ``database_limits.png``
-(matplotlib), each with the machine and versions.
+Writes ``database_limits.csv`` (every measurement), ``database_limits.md`` (the table the site
+shows: medians, the failure size and the exact error) and ``database_limits.png`` (matplotlib),
+each with the machine and versions, into ``--output``: the site's are in ``docs/measured``. Without
+it they go to a new temporary folder (printed), so a run never rewrites tracked files unless asked.
+``--replot`` redraws the table and the plot from the CSV in ``--output``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,7 +39,7 @@ from tests.harness.rest_api import AirflowApi  # noqa: E402
 
 PROBE_DAGS = REPO_ROOT / "benchmarks" / "dags"
 DAG_ID = "xcom_size_probe"
-OUTPUT = REPO_ROOT / "docs" / "measured"
+OUTPUT = Path("docs/measured")  # replaced in main(): --output, or a new temporary folder
 KIB, MIB = 1024, 1024 * 1024
 SIZES = [KIB * 4**n for n in range(6)] + [MIB * 2**n for n in range(2, 11)]  # 1 KiB .. 1 GiB
 FIELDS = [
@@ -221,7 +225,12 @@ def main() -> None:
     parser.add_argument(
         "--replot", action="store_true", help="only redraw the table and plot from the CSV"
     )
+    parser.add_argument("--output", type=Path, help="folder of the CSV, table and plot")
     arguments = parser.parse_args()
+    global OUTPUT
+    if arguments.replot and not arguments.output:
+        parser.error("--replot needs --output, the folder holding database_limits.csv")
+    OUTPUT = arguments.output or Path(tempfile.mkdtemp(prefix="database-limits-"))
     OUTPUT.mkdir(parents=True, exist_ok=True)
     if arguments.replot:
         with (OUTPUT / "database_limits.csv").open() as saved:
@@ -238,6 +247,7 @@ def main() -> None:
     write_table(rows, machine)
     plot(rows, machine)
     print((OUTPUT / "database_limits.md").read_text())
+    print(f"Written to {OUTPUT}")
 
 
 if __name__ == "__main__":

@@ -79,14 +79,19 @@ ADDRESS_FIELDS = ("dag_id", "run_id", "task_id", "map_index", "key")
 
 _BUILT: dict[tuple, list] = {}  # the layers built for each configuration seen by this process
 OPTIONS = ("layers", *dict.fromkeys(o for layer in LAYER_ORDER.values() for o in layer.options))
-ENV_PREFIX = f"AIRFLOW__{SECTION.upper()}__"
+# Where Airflow looks for each option in the environment (the value, a command, a secret).
+ENV_NAMES = tuple(
+    f"AIRFLOW__{SECTION.upper()}__{name.upper()}{form}"
+    for name in OPTIONS
+    for form in ("", "_CMD", "_SECRET")
+)
 _CONFIGURATIONS: dict[tuple, tuple] = {}  # the options read under each set of those variables
 
 
 def _configuration() -> tuple:
     """The ``[xcom_layers]`` options, read again only when one of their environment variables
     changed: reading them all from Airflow's configuration costs about a millisecond per XCom."""
-    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    environment = tuple(os.environ.get(name) for name in ENV_NAMES)
     if environment not in _CONFIGURATIONS:
         _CONFIGURATIONS[environment] = tuple(option(name) for name in OPTIONS)
     return _CONFIGURATIONS[environment]

@@ -19,7 +19,7 @@ whole, so paths stay under every store's limits. The row holds ``{"__xcom_layer_
 written only after the store took every byte and closed the object without an error (no extra
 request to look it up again).
 
-The value is encoded to JSON once and streamed in 8 MiB chunks: each enabled packing layer
+The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
 (``compression``, ``encryption``) packs a chunk in turn, then it is hashed and sent. ``packed``
 lists those layers' headers (codec; key id, nonce, tag), which reading undoes in reverse; the
 object holds bytes, never base64. Objects written before this format (no ``packed``) hold the JSON
@@ -39,7 +39,6 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -49,9 +48,11 @@ from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, j
 
 LOCAL_PROTOCOLS = ("file", "local")
 MAX_PART_CHARS = 128
-CHUNK_BYTES = 8 * 2**20  # what is packed, hashed and sent at a time
+# What is encoded, packed and hashed at a time: 1 MiB stays in the CPU's cache from one step to
+# the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
+CHUNK_BYTES = 2**20
+BLOCK_BYTES = 16 * 2**20  # what the store client sends or fetches at once: up to it one PUT
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
-PARALLEL_HASH_BYTES = 32 * 2**20
 MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
 
 
@@ -101,52 +102,18 @@ def object_path(
     )
 
 
-class ParallelDigest:
-    """SHA-256 of a stream of chunks, each hashed on a second thread while the caller sends or
-    unpacks the next one (hashlib releases the GIL on large buffers): on a machine with two cores
-    the checksum of a 100 MiB value costs almost no wall time instead of about 0.1 s."""
-
-    def __init__(self, size: int) -> None:
-        self._digest = hashlib.sha256()
-        self._parallel = size >= PARALLEL_HASH_BYTES  # below it a thread costs more than it saves
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: Future | None = None
-
-    def update(self, chunk: bytes) -> None:
-        if self._pending is not None:
-            self._pending.result()  # in order, and at most one chunk waiting
-            self._pending = None
-        if not self._parallel:
-            self._digest.update(chunk)
-            return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="xcom-sha256")
-        self._pending = self._pool.submit(self._digest.update, chunk)
-
-    def hexdigest(self) -> str:
-        if self._pending is not None:
-            self._pending.result()
-            self._pending = None
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-        return self._digest.hexdigest()
-
-
-def write_object(
-    chunks: Iterable[bytes], address: XComAddress, suffix: str, expected_bytes: int = 0
-) -> dict:
+def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> dict:
     """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
 
     The row is written only after the store took every byte and closed the object without an
     error (no extra request to look it up again).
     """
     target = object_path(address, suffix)
-    digest, size = ParallelDigest(expected_bytes), 0
+    digest, size = hashlib.sha256(), 0
     try:
         if target.protocol in LOCAL_PROTOCOLS:
             target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb", block_size=CHUNK_BYTES) as out:  # S3 and co.: 8 MiB parts
+        with target.open("wb", block_size=BLOCK_BYTES) as out:
             for chunk in chunks:
                 digest.update(chunk)
                 size += out.write(chunk)
@@ -158,9 +125,7 @@ def write_object(
             f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
             "and that its connection's credentials may write there; the task can be retried."
         ) from error
-    finally:
-        checksum = digest.hexdigest()  # also ends the hashing thread when the write failed
-    return {"uri": str(target), "sha256": checksum, "bytes": size}
+    return {"uri": str(target), "sha256": digest.hexdigest(), "bytes": size}
 
 
 def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
@@ -180,7 +145,7 @@ def _opened(reference: dict, address: XComAddress, suffix: str):
     """This XCom's own object, open for reading, or an error that says what happened to it."""
     path = own_object(reference, address, suffix)
     try:
-        return path, path.open("rb", block_size=CHUNK_BYTES)
+        return path, path.open("rb", block_size=BLOCK_BYTES)
     except FileNotFoundError as error:
         raise XComLayerError(
             f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
@@ -232,7 +197,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         raise XComLayerError(f"{address.describe()} has a reference with no usable json_bytes.")
     text, filled, failure = bytearray(size), 0, None
     path, source = _opened(reference, address, suffix)
-    digest = ParallelDigest(reference["bytes"] if isinstance(reference.get("bytes"), int) else 0)
+    digest = hashlib.sha256()
     try:
         with source:
             try:
@@ -249,9 +214,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
                 pass
     except Exception as error:
         raise _unreadable(path, address, error) from error
-    finally:
-        checksum = digest.hexdigest()
-    if checksum != reference.get("sha256"):
+    if digest.hexdigest() != reference.get("sha256"):
         raise _changed(path, address)
     if failure is None and filled != size:
         failure = XComLayerError(f"{path} unpacks to {filled} bytes, not the {size} recorded")
@@ -299,7 +262,7 @@ class ObjectStorageLayer:
         chunks = (
             text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
         )
-        reference = write_object(packed(chunks, streams), address, self.object_suffix, len(text))
+        reference = write_object(packed(chunks, streams), address, self.object_suffix)
         return {
             MARKER: self.name,
             **reference,
