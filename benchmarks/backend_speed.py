@@ -83,10 +83,12 @@ def records_value(size: int) -> list[dict]:
 
 
 def codec_table(sizes: list[int], rounds: int) -> None:
-    """gzip's levels on both kinds of value: median time and the compressed share of the size."""
+    """gzip's levels on both kinds of value, as a Markdown table: median time and the share of
+    the size left (``--codecs > docs/measured/gzip_levels.md`` is the site's copy)."""
     import gzip
 
-    print(f"{'value':>24} {'level':>5} {'ms':>9} {'MiB/s':>8} {'size after':>10}")
+    print("| value | JSON size | level | median time | speed | size after |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         for kind, value in (("text", text_value(size)), ("records", records_value(size))):
             data = json.dumps(value, separators=(",", ":")).encode()
@@ -98,9 +100,11 @@ def codec_table(sizes: list[int], rounds: int) -> None:
                     times.append(time.perf_counter() - start)
                 elapsed = statistics.median(times)
                 speed = len(data) / 2**20 / elapsed
-                label = f"{kind} {len(data)}"
-                print(f"{label:>24} {level:>5} {elapsed * 1000:9.1f} {speed:8.1f} "
-                      f"{len(packed) / len(data):10.2f}")  # fmt: skip
+                print(
+                    f"| {kind} | {human(len(data))} | {level} | {elapsed * 1000:.1f} ms | "
+                    f"{speed:.0f} MiB/s | {len(packed) / len(data):.2f} |"
+                )
+    print(f"\nMachine: {machine()}. Medians of {rounds} runs.")
 
 
 def use_competitor(name: str, base: str) -> None:
@@ -242,7 +246,7 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
                 print(f"{size:>10} " + " ".join(cells))
 
 
-def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float]) -> None:
+def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
@@ -251,7 +255,7 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float]) -> None:
         writer.writeheader()
         for row in rows:
             key = (row["store"], row["bytes"], row["competitor"])
-            writer.writerow(row | {"peak_over_value": memory.get(key, "")})
+            writer.writerow(row | {"rounds": rounds, "peak_over_value": memory.get(key, "")})
 
 
 def machine() -> str:
@@ -270,11 +274,11 @@ def machine() -> str:
 def human(size: int) -> str:
     for unit, factor in (("MiB", 2**20), ("KiB", 2**10)):
         if size >= factor:
-            return f"{size / factor:g} {unit}"
+            return f"{size / factor:.3g} {unit}"
     return f"{size} B"
 
 
-def write_markdown(csv_path: Path, path: Path, rounds: int) -> None:
+def write_markdown(csv_path: Path, path: Path) -> None:
     """The CSV as the two tables the site shows: time (and ratio to raw), peak memory."""
     rows = list(csv.DictReader(csv_path.open()))
     cell = {(r["store"], int(r["bytes"]), r["competitor"]): r for r in rows}
@@ -297,6 +301,7 @@ def write_markdown(csv_path: Path, path: Path, rounds: int) -> None:
             continue  # below a few pages of memory the multiple says nothing
         cells = [f"{float(cell[store, size, n]['peak_over_value']):.1f}x" for n in COMPETITORS]
         lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
+    rounds = rows[0]["rounds"]
     lines += ["", f"Machine: {machine()}. Medians of {rounds} interleaved rounds."]
     path.write_text("\n".join(lines) + "\n")
 
@@ -323,12 +328,16 @@ def plot(csv_path: Path, image: Path) -> None:
                 marker="o",
                 label=name,
             )
-            if all(r["peak_over_value"] for _, r in points):
-                axes[1][column].plot(
-                    sizes, [float(r["peak_over_value"]) for _, r in points], marker="o", label=name
-                )
-        axes[0][column].set_title(f"{store}: round trip / raw put+get")
-        axes[1][column].set_title(f"{store}: peak memory / value size")
+            measured = [(s, r) for s, r in points if s >= 2**20 and r["peak_over_value"]]
+            axes[1][column].plot(
+                [s for s, _ in measured],
+                [float(r["peak_over_value"]) for _, r in measured],
+                marker="o",
+                label=name,
+            )
+        axes[0][column].set_yscale("log")
+        axes[0][column].set_title(f"{store}: round trip / raw put+get (log scale)")
+        axes[1][column].set_title(f"{store}: peak memory / value size (from 1 MiB)")
         for axis in (axes[0][column], axes[1][column]):
             axis.set_xscale("log", base=2)
             axis.set_xlabel("value size, bytes")
@@ -355,7 +364,7 @@ def main(argv: list[str]) -> int:
         return 0
     if args.replot:
         plot(args.replot, args.replot.with_suffix(".png"))
-        write_markdown(args.replot, args.replot.with_suffix(".md"), args.rounds)
+        write_markdown(args.replot, args.replot.with_suffix(".md"))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.codecs:
@@ -377,9 +386,9 @@ def main(argv: list[str]) -> int:
     if memory:
         print_tables(rows, memory)
     if args.csv:
-        write_csv(args.csv, rows, memory)
+        write_csv(args.csv, rows, memory, args.rounds)
         plot(args.csv, args.csv.with_suffix(".png"))
-        write_markdown(args.csv, args.csv.with_suffix(".md"), args.rounds)
+        write_markdown(args.csv, args.csv.with_suffix(".md"))
     return 0
 
 

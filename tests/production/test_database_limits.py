@@ -8,6 +8,8 @@ tests/backends/test_layered_faults.py.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
@@ -25,3 +27,20 @@ def test_postgresql_jsonb_holds_exactly_the_size_guards_limit(deployment):
                 connection.execute(as_jsonb, {"n": limit + 1})
     finally:
         engine.dispose()
+
+
+def test_postgresql_writes_a_refused_value_into_its_server_log(deployment):
+    """A statement PostgreSQL refuses is logged whole (``log_min_error_statement = error`` by
+    default), and the psycopg2 driver Airflow connects with sends values inside the statement:
+    a value the database refuses lands in its server log. The size guard refuses it first."""
+    limit, _ = DATABASE_LIMITS["postgresql"]
+    marker = f"refused-value-{uuid.uuid4().hex}-"
+    engine = create_engine(deployment.database_url)  # postgresql+psycopg2, as Airflow's
+    try:
+        refused = pytest.raises(DBAPIError, match="string too long to represent as jsonb string")
+        with engine.connect() as connection, refused:
+            connection.execute(text("select to_jsonb(:value)"), {"value": marker + "x" * limit})
+    finally:
+        engine.dispose()
+    with deployment.component("postgresql").log.open("rb") as log:
+        assert any(marker.encode() in line for line in log)
