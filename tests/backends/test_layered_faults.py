@@ -61,14 +61,15 @@ def test_a_row_the_metadata_database_cannot_hold_is_refused_before_it_is_sent(la
     """Over max_bytes on purpose: the database's own limit still refuses, and says which."""
     layers("size_guard", max_bytes=str(2**30))
     limit = DATABASE_LIMITS["postgresql"][0]  # the default metadata_database
+    assert load(store("x" * (limit - 2))) == "x" * (limit - 2)  # the longest string jsonb holds
     with pytest.raises(XComLayerError) as refused:
-        store("x" * limit)
+        store("x" * (limit - 1))
     assert str(refused.value) == (
         "XCom 'orders_summary_v1' of task export_orders (DAG exports, run "
-        f"manual__2026-01-01T00:00:00+00:00) would be stored as a {limit + 2}-byte row, and "
-        "PostgreSQL's jsonb holds at most 268435455 bytes; nothing was sent. Enable the "
-        "object_storage layer (the row then holds a reference), or write the data to object "
-        "storage and push its URI."
+        f"manual__2026-01-01T00:00:00+00:00) would be stored as a {limit + 1}-byte row, and "
+        "PostgreSQL's jsonb holds at most 268435455 bytes (one string of at most 268435447 "
+        "characters); nothing was sent. Enable the object_storage layer (the row then holds a "
+        "reference), or write the data to object storage and push its URI."
     )
     layers("size_guard", metadata_database="mysql")
     with pytest.raises(XComLayerError, match=r"metadata_database is 'mysql'; choose one of"):

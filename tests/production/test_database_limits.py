@@ -8,6 +8,7 @@ tests/backends/test_layered_faults.py.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -15,16 +16,21 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from xcom_backends.layers.size_guard import DATABASE_LIMITS
 
+LONGEST_JSONB_STRING = 268_435_447  # characters: 268435455 bytes less jsonb's 8-byte header
+
 
 def test_postgresql_jsonb_holds_exactly_the_size_guards_limit(deployment):
     limit, _ = DATABASE_LIMITS["postgresql"]
+    assert limit == LONGEST_JSONB_STRING + 2  # the string's JSON: quoted
     engine = create_engine(deployment.database_url)
     try:
         with engine.connect() as connection:
             as_jsonb = text("select octet_length(to_jsonb(repeat('x', :n)) #>> '{}')")
-            assert connection.execute(as_jsonb, {"n": limit}).scalar() == limit
-            with pytest.raises(DBAPIError, match="string too long to represent as jsonb string"):
-                connection.execute(as_jsonb, {"n": limit + 1})
+            longest = connection.execute(as_jsonb, {"n": LONGEST_JSONB_STRING}).scalar()
+            assert longest == LONGEST_JSONB_STRING
+            refused = "total size of jsonb array elements exceeds the maximum of 268435455 bytes"
+            with pytest.raises(DBAPIError, match=refused):
+                connection.execute(as_jsonb, {"n": LONGEST_JSONB_STRING + 1})
     finally:
         engine.dispose()
 
@@ -33,13 +39,13 @@ def test_postgresql_writes_a_refused_value_into_its_server_log(deployment):
     """A statement PostgreSQL refuses is logged whole (``log_min_error_statement = error`` by
     default), and the psycopg2 driver Airflow connects with sends values inside the statement:
     a value the database refuses lands in its server log. The size guard refuses it first."""
-    limit, _ = DATABASE_LIMITS["postgresql"]
     marker = f"refused-value-{uuid.uuid4().hex}-"
+    value = json.dumps(marker + "x" * LONGEST_JSONB_STRING)  # JSON text, as Airflow binds it
     engine = create_engine(deployment.database_url)  # postgresql+psycopg2, as Airflow's
     try:
         refused = pytest.raises(DBAPIError, match="string too long to represent as jsonb string")
         with engine.connect() as connection, refused:
-            connection.execute(text("select to_jsonb(:value)"), {"value": marker + "x" * limit})
+            connection.execute(text("select cast(:value as jsonb)"), {"value": value})
     finally:
         engine.dispose()
     with deployment.component("postgresql").log.open("rb") as log:

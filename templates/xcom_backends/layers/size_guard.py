@@ -10,10 +10,13 @@ Two limits, both checked on the worker before the push leaves it:
   ``AIRFLOW__XCOM_LAYERS__MAX_BYTES``.
 - What the metadata database can hold in the row the push would send (after every other layer,
   so an offloaded value's row is a small reference). ``metadata_database`` names the database:
-  ``postgresql`` (default; its jsonb column holds at most 268435455 bytes) or ``sqlite`` (at
-  most 1000000000 bytes, its default ``SQLITE_MAX_LENGTH``). A row over that limit would fail in
-  the API server after the whole value was sent, with an error that does not name the XCom. For
-  another database, put the limit of your server in ``max_bytes``.
+  ``postgresql`` (default) or ``sqlite``. PostgreSQL's jsonb holds at most 268435455 bytes, which
+  is a single string of at most 268435447 characters: a row whose JSON is longer than that
+  string's 268435449 is refused. jsonb stores each array element with a header of its own, so a
+  long array of small numbers can exceed the limit with less JSON; such a row still fails in the
+  API server. SQLite holds at most 1000000000 bytes (its default ``SQLITE_MAX_LENGTH``). A row
+  over the limit would fail in the API server after the whole value was sent, with an error that
+  does not name the XCom. For another database, put the limit of your server in ``max_bytes``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ from ..base import XComAddress, XComLayerError, int_option, json_size, option
 # The largest row value each metadata database holds, and what sets that limit (both checked by
 # tests/production/test_database_limits.py against a real server).
 DATABASE_LIMITS = {
-    "postgresql": (268_435_455, "PostgreSQL's jsonb holds at most 268435455 bytes"),
+    "postgresql": (
+        268_435_449,  # the JSON of the longest string jsonb holds: 268435447 characters, quoted
+        "PostgreSQL's jsonb holds at most 268435455 bytes (one string of at most 268435447 "
+        "characters)",
+    ),
     "sqlite": (1_000_000_000, "SQLite holds at most 1000000000 bytes (SQLITE_MAX_LENGTH)"),
 }
 
