@@ -3,10 +3,13 @@
 The backend package comes from the cookbook's templates/xcom_backends/, the key-name checker from
 templates/xcom_lint/, the local storage servers for tests from its tests/harness/storage_servers.py, and the
 example recipes from its dags/basics/ (the ones listed below: the anti-pattern recipe, which stores
-a token in plain text to show why not to, stays out of a new project).
+a token in plain text to show why not to, stays out of a new project). Then every dependency is
+resolved and pinned in uv.lock, so the project starts locked.
 """
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 COOKBOOK = Path({{ cookbook_root | jsonify }})
@@ -46,3 +49,27 @@ if INCLUDE_EXAMPLES:
     examples.mkdir(parents=True)
     for recipe in EXAMPLE_RECIPES:
         shutil.copy2(COOKBOOK / "dags" / "basics" / recipe, examples / recipe)
+    # The recipes keep the cookbook's formatting (a line fits its site's code column).
+    (examples / "ruff.toml").write_text(
+        "# The cookbook's recipes, formatted as the cookbook formats them (its dags/ruff.toml).\n"
+        'extend = "../../pyproject.toml"\nline-length = 79\n\n'
+        "[lint.pycodestyle]\nmax-line-length = 100\n"
+    )
+
+
+def lock() -> None:
+    """Write uv.lock now; without uv or the package index, ./dev writes it on first use."""
+    uv = shutil.which("uv")
+    command = [uv] if uv else [sys.executable, "-m", "uv"]
+    try:
+        done = subprocess.run(
+            [*command, "lock", "--quiet"], cwd=PROJECT, capture_output=True, text=True, timeout=900
+        )
+        failure = done.stderr.strip() if done.returncode else ""
+    except (OSError, subprocess.TimeoutExpired) as error:
+        failure = str(error)
+    if failure:
+        print(f"uv.lock not written ({failure}); ./dev writes it on first use.", file=sys.stderr)
+
+
+lock()

@@ -55,14 +55,16 @@ def clean_environment() -> dict[str, str]:
     )
 
 
-def test_defaults_give_a_local_project_with_the_examples(tmp_path):
+def test_defaults_give_a_local_locked_project_without_the_examples(tmp_path):
     result = bake(tmp_path)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "my_airflow_project"
     assert (project / "dags" / "starter_xcom.py").is_file()
-    examples = sorted(p.name for p in (project / "dags" / "examples").glob("*.py"))
-    basics = sorted(p.name for p in (REPO_ROOT / "dags" / "basics").glob("*.py"))
-    assert examples == [name for name in basics if name != "secret_in_xcom_leaks.py"]
+    assert not (project / "dags" / "examples").exists()  # example DAGs are opted into
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    pinned = {package["name"]: package["version"] for package in lock["package"]}
+    assert pinned["apache-airflow"] == QUESTIONS["airflow_version"][0]
+    assert {"ruff", "pre-commit", "pytest"} <= pinned.keys()
     assert not (project / "plugins" / "xcom_backends").exists()  # metadata DB: no backend module
     assert "AIRFLOW__CORE__XCOM_BACKEND" not in (project / "xcom_backend.env").read_text()
     assert (project / "tools" / "xcom_lint" / "checker.py").is_file()
@@ -72,10 +74,20 @@ def test_defaults_give_a_local_project_with_the_examples(tmp_path):
     assert pyproject["tool"]["xcom-lint"] == cookbook["tool"]["xcom-lint"]
 
 
+def test_opted_in_examples_are_the_basic_recipes_but_the_anti_pattern(tmp_path):
+    result = bake(tmp_path, include_example_recipes="yes")
+    assert result.returncode == 0, result.stderr
+    examples = tmp_path / "my_airflow_project" / "dags" / "examples"
+    basics = sorted(p.name for p in (REPO_ROOT / "dags" / "basics").glob("*.py"))
+    assert sorted(p.name for p in examples.glob("*.py")) == [
+        name for name in basics if name != "secret_in_xcom_leaks.py"
+    ]
+
+
 def test_the_tree_on_the_generator_page_is_what_a_bake_gives(tmp_path):
     """Every path the page lists exists in a project with every option, and every top-level
     file or folder of that project is listed."""
-    result = bake(tmp_path, xcom_backend="object_storage_s3")
+    result = bake(tmp_path, xcom_backend="object_storage_s3", include_example_recipes="yes")
     assert result.returncode == 0, result.stderr
     project = tmp_path / "my_airflow_project"
     tree = block_titled("generator.md", "the generated project")
@@ -196,3 +208,17 @@ def test_baked_project_passes_its_own_tests(tmp_path, backend, extras):
     assert tested.returncode == 0, tested.stdout[-4000:] + tested.stderr[-4000:]
     expected_tests = 5 if extras == "yes" else 3  # the naming checker adds two
     assert f"{expected_tests} passed" in tested.stdout
+    # What its CI workflow runs first: ruff, then the pre-commit hooks (in a git repository).
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    linted = subprocess.run(
+        ["./dev", "lint"],
+        cwd=project,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout[-4000:] + linted.stderr[-4000:]
+    assert "ruff check" in linted.stdout and "Passed" in linted.stdout

@@ -47,7 +47,7 @@ def backend_settings() -> dict[str, str]:
 
 
 os.environ.update(backend_settings())
-STORE = {{ (backend.store if store.server else "") | jsonify }} or None
+STORE = {{ (backend.store | jsonify) if store.server else "None" }}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

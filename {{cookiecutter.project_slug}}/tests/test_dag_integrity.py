@@ -18,7 +18,11 @@ PARSE_DAGS = (
 def parse_dags(env: dict[str, str]) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", f"import sys; {PARSE_DAGS}", str(PROJECT / "dags")],
-        env=env, capture_output=True, text=True, check=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     return result.stdout.strip().splitlines()[-3:]
 

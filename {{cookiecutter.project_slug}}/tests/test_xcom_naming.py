@@ -30,8 +30,12 @@ bad_keys()
 def xcom_lint(*paths: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "xcom_lint", *paths],
-        cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT / "tools")},
-        capture_output=True, text=True, timeout=120, check=False,
+        cwd=PROJECT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT / "tools")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
