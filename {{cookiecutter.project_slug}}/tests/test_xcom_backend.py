@@ -44,7 +44,7 @@ def test_starter_dag_round_trips_its_values(airflow_db):
 
     assert ObjectStoragePath(stored["uri"]).exists()
 {%- if "encryption" in layers %}
-    assert "125125000" not in ObjectStoragePath(stored["uri"]).read_text()  # sealed object
+    assert b"125125000" not in ObjectStoragePath(stored["uri"]).read_bytes()  # ciphertext only
 {%- endif %}
 {%- elif "encryption" in layers %}
     assert "125125000" not in str(stored)  # the DB holds ciphertext only
