@@ -157,6 +157,26 @@ def test_a_packed_object_needs_its_layers_on_the_reader(store_root, layers):
     )
 
 
+def test_a_row_whose_packing_does_not_match_its_object_names_the_xcom(store_root, layers):
+    """A forged row that keeps the object and its checksum but claims it is gzipped."""
+    from airflow.sdk import ObjectStoragePath
+
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store({"customer_id": 42})
+    assert reference["packed"] == []  # too small to compress
+    reference["packed"] = [{"layer": "compression", "codec": "gzip"}]
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    path = ObjectStoragePath(reference["uri"])
+    assert str(refused.value).startswith(
+        f"The object behind {DESCRIBED}, {path}, does not unpack as its row says (error: "
+    )
+    assert str(refused.value).endswith(
+        "the row's packing does not match the object. Nothing was returned; re-run the task that "
+        "pushed it."
+    )
+
+
 def test_a_recorded_size_the_object_cannot_have_is_refused_before_reading(store_root, layers):
     layers("object_storage", object_storage_path=str(store_root / "xcom"))
     reference = store({"customer_id": 42})

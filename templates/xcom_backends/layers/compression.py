@@ -54,7 +54,7 @@ class GzipStream:
     def finish(self) -> bytes:
         tail = self._zlib.flush()
         if not self._packing and not self._zlib.eof:
-            raise XComLayerError("the gzip stream ends before its end marker (truncated)")
+            raise ValueError("the gzip stream ends before its end marker")
         return tail
 
     def header(self) -> dict:
@@ -100,5 +100,9 @@ class CompressionLayer:
 
     def unpacking(self, header: dict, address: XComAddress) -> GzipStream:
         if header.get("codec") != "gzip":
-            raise XComLayerError(f"unknown compression codec {header.get('codec')!r}")
+            raise XComLayerError(
+                f"{address.describe()} was compressed with {header.get('codec')!r}, which this "
+                "layer cannot read (it writes gzip). Nothing was returned; re-run the task that "
+                "pushed it."
+            )
         return GzipStream()

@@ -192,9 +192,14 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
     finished (a GCM tag checked); a damaged object reports the checksum, whatever a stream made
     of it on the way.
     """
-    size = reference.get("json_bytes")
-    if not isinstance(size, int) or not 0 <= size <= MAX_EXPANSION * reference.get("bytes", 0):
-        raise XComLayerError(f"{address.describe()} has a reference with no usable json_bytes.")
+    size, stored = reference.get("json_bytes"), reference.get("bytes")
+    if not (
+        isinstance(size, int) and isinstance(stored, int) and 0 <= size <= MAX_EXPANSION * stored
+    ):
+        raise XComLayerError(
+            f"{address.describe()} has a reference with no usable json_bytes: the row was not "
+            "written by this backend. Nothing was read; re-run the task that pushed it."
+        )
     text, filled, failure = bytearray(size), 0, None
     path, source = _opened(reference, address, suffix)
     digest = hashlib.sha256()
@@ -203,13 +208,13 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             try:
                 for chunk in packed(_hashed(source, digest), streams):
                     if filled + len(chunk) > size:
-                        raise XComLayerError(f"{path} unpacks to more than {size} bytes")
+                        raise ValueError(f"it unpacks to more than the {size} bytes recorded")
                     text[filled : filled + len(chunk)] = chunk
                     filled += len(chunk)
-            except XComLayerError as error:
+            except XComLayerError as error:  # a stream's own verdict (a GCM tag)
                 failure = error
-            except Exception as error:  # a stream's own error (zlib, cryptography)
-                failure = XComLayerError(f"{type(error).__name__}: {error}")
+            except Exception as error:  # zlib, cryptography, a size that does not match
+                failure = _not_unpacked(path, address, f"{type(error).__name__}: {error}")
             for _ in _hashed(source, digest):  # the checksum decides what is reported
                 pass
     except Exception as error:
@@ -217,10 +222,18 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
     if digest.hexdigest() != reference.get("sha256"):
         raise _changed(path, address)
     if failure is None and filled != size:
-        failure = XComLayerError(f"{path} unpacks to {filled} bytes, not the {size} recorded")
+        failure = _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
     if failure is not None:
         raise failure
     return text.decode("ascii")
+
+
+def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
+    return XComLayerError(
+        f"The object behind {address.describe()}, {path}, does not unpack as its row says "
+        f"({detail}): the row's packing does not match the object. Nothing was returned; re-run "
+        "the task that pushed it."
+    )
 
 
 def _hashed(source, digest) -> Iterator[bytes]:
