@@ -26,7 +26,7 @@ from tests.test_every_recipe import IN_PROCESS_RECIPE_FILES
 def comparable(run_id: str, xcoms, replacements: dict[str, str] | None = None) -> list[tuple]:
     """Rows to compare: run ids as ``<run id>``, sealed random fields as sizes, and (for the
     deployment) its own data folder and object prefix as the in-process lane's. An object's
-    digest and size are left out where the value names a lane's own data folder or run id: the
+    digest and sizes are left out where the value names a lane's own data folder or run id: the
     objects then differ by that path or id, as they must."""
     replacements = (replacements or {}) | run_id_placeholder(run_id)
     rows = []
@@ -34,9 +34,14 @@ def comparable(run_id: str, xcoms, replacements: dict[str, str] | None = None) -
         value = with_replaced(x.value, replacements)
         stored = sizes_of_fresh_fields(with_replaced(x.stored, replacements))
         if isinstance(stored, dict) and (mentions_data_folder(value) or "<run id>" in str(value)):
-            stored = {k: v for k, v in stored.items() if k not in ("sha256", "bytes")}
+            stored = {k: v for k, v in stored.items() if k not in OBJECT_SIZE_AND_DIGEST}
         rows.append((x.task_id, x.map_index, x.key, stored, comparable_value(value)))
     return rows
+
+
+# What an object reference records of the object's contents: its digest, its size, and the size
+# of the JSON it holds.
+OBJECT_SIZE_AND_DIGEST = ("sha256", "bytes", "json_bytes")
 
 
 def mentions_data_folder(value) -> bool:
