@@ -16,3 +16,13 @@ def layers(monkeypatch, airflow_db):
             monkeypatch.setenv(f"AIRFLOW__XCOM_LAYERS__{name.upper()}", value)
 
     return enable
+
+
+@pytest.fixture(params=["local", "s3"])
+def store_root(request, storage_servers, tmp_path):
+    """The root of a store: a local folder or a bucket on a real S3 server."""
+    from airflow.sdk import ObjectStoragePath
+
+    if request.param == "local":
+        return ObjectStoragePath(f"file://{tmp_path}")
+    return ObjectStoragePath(storage_servers.get("s3").base_url) / tmp_path.name

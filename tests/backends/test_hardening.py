@@ -21,16 +21,6 @@ from tests.backends.xcom_rows import HERE, KEY, RUN, load, row, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 
 
-@pytest.fixture(params=["local", "s3"])
-def store_root(request, storage_servers, tmp_path):
-    """The root of a store: a local folder or a bucket on a real S3 server."""
-    from airflow.sdk import ObjectStoragePath
-
-    if request.param == "local":
-        return ObjectStoragePath(f"file://{tmp_path}")
-    return ObjectStoragePath(storage_servers.get("s3").base_url) / tmp_path.name
-
-
 def victim_object(root):
     """An object outside the XCom prefix that a forged row aims at; its bytes and checksum."""
     victim = root / "payroll" / "salaries.json"

@@ -24,15 +24,6 @@ RECORDS = [{"order": f"order-{n:08d}", "rows": n % 977, "ok": n % 3 == 0} for n 
 DESCRIBED = f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN})"
 
 
-@pytest.fixture(params=["local", "s3"])
-def store_root(request, storage_servers, tmp_path):
-    from airflow.sdk import ObjectStoragePath
-
-    if request.param == "local":
-        return ObjectStoragePath(f"file://{tmp_path}")
-    return ObjectStoragePath(storage_servers.get("s3").base_url) / tmp_path.name
-
-
 def compact(value) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
