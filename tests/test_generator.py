@@ -55,6 +55,22 @@ def clean_environment() -> dict[str, str]:
     )
 
 
+def project_dev(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``./dev <arguments>`` in a generated project, from a fresh shell's environment; it must
+    succeed (the failure shows the end of its output)."""
+    done = subprocess.run(
+        ["./dev", *arguments],
+        cwd=project,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return done
+
+
 def test_defaults_give_a_local_locked_project_without_the_examples(tmp_path):
     result = bake(tmp_path)
     assert result.returncode == 0, result.stderr
@@ -196,29 +212,11 @@ def test_baked_project_passes_its_own_tests(tmp_path, backend, extras):
     )
     assert result.returncode == 0, result.stderr
     project = tmp_path / f"bake_{backend}"
-    tested = subprocess.run(
-        ["./dev", "test", "-q"],
-        cwd=project,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert tested.returncode == 0, tested.stdout[-4000:] + tested.stderr[-4000:]
+    tested = project_dev(project, "test", "-q")
     expected_tests = 5 if extras == "yes" else 3  # the naming checker adds two
     assert f"{expected_tests} passed" in tested.stdout
     # What its CI workflow runs first: ruff, then the pre-commit hooks (in a git repository).
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "add", "-A"], cwd=project, check=True)
-    linted = subprocess.run(
-        ["./dev", "lint"],
-        cwd=project,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert linted.returncode == 0, linted.stdout[-4000:] + linted.stderr[-4000:]
+    linted = project_dev(project, "lint")
     assert "ruff check" in linted.stdout and "Passed" in linted.stdout
