@@ -7,6 +7,7 @@ dependencies, its own local storage server. Marked `bake` (slow); `./dev check` 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -14,12 +15,26 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.airflow_versions import (
+    AIRFLOW_RELEASES,
+    LOCKS,
+    PROJECT_MINOR,
+    as_tuple,
+    minor_of,
+)
 from tests.harness.docs_blocks import block_titled
 from tests.harness.environment import REPO_ROOT, environment_without_airflow
 
 # The generator's own table: every choice it offers, and what each one is made of.
 QUESTIONS = json.loads((REPO_ROOT / "cookiecutter.json").read_text())
 BACKENDS = QUESTIONS["xcom_backend"]
+RELEASES = QUESTIONS["airflow_version"]
+# The bake matrix, sampled: every backend once, on the Airflow releases in turn, so each release
+# is baked twice (with a database and an object-storage backend); plus the bare project.
+BAKES = [
+    (backend, "yes", RELEASES[position % len(RELEASES)])
+    for position, backend in enumerate(BACKENDS)
+] + [("metadata_db", "no", RELEASES[0])]
 
 
 def bake(output_dir: Path, **answers: str) -> subprocess.CompletedProcess[str]:
@@ -178,7 +193,8 @@ def test_awkward_names_give_a_valid_project(tmp_path, name, slug):
         # Choice answers are checked by cookiecutter, which lists the accepted ones.
         (
             {"airflow_version": "3.2.0"},
-            "3.2.0 provided for choice variable airflow_version, but the choices are ['3.3.2']",
+            "3.2.0 provided for choice variable airflow_version, but the choices are "
+            "['3.3.2', '3.2.2', '3.1.8', '3.0.6']",
         ),
         (
             {"include_example_recipes": "maybe"},
@@ -197,21 +213,54 @@ def test_bad_answers_are_refused_with_what_to_answer(tmp_path, answers, message)
     assert list(tmp_path.iterdir()) == []  # nothing half-generated is left behind
 
 
+def test_every_airflow_version_is_a_release_of_the_matrix_with_its_own_provider_pins():
+    """The choices are the newest patch of each minor the version lanes run, newest first; each
+    pins the standard provider its lane runs with (versions/airflow-<minor>.txt, or uv.lock for
+    the project's own release)."""
+    assert sorted(AIRFLOW_RELEASES.values(), key=as_tuple, reverse=True) == RELEASES
+    assert sorted(QUESTIONS["_airflow_releases"]) == sorted(RELEASES)
+    for release in RELEASES:
+        minor = minor_of(release)
+        lock = (
+            REPO_ROOT / "uv.lock" if minor == PROJECT_MINOR else LOCKS / f"airflow-{minor}.txt"
+        ).read_text()
+        pinned = re.search(
+            r'name = "apache-airflow-providers-standard"\nversion = "([^"]+)"'
+            r"|^apache-airflow-providers-standard==(\S+)$",
+            lock,
+            re.MULTILINE,
+        )
+        assert pinned, f"no standard provider in the lock of Airflow {minor}"
+        standard = QUESTIONS["_airflow_releases"][release]["providers_standard"]
+        assert standard == (pinned[1] or pinned[2]), release
+
+
+def test_every_choice_value_is_baked():
+    assert {backend for backend, _, _ in BAKES} == set(BACKENDS)
+    assert {release for _, _, release in BAKES} == set(RELEASES)
+    assert {extras for _, extras, _ in BAKES} == {"yes", "no"}
+
+
 @pytest.mark.bake
-@pytest.mark.parametrize(
-    ("backend", "extras"), [(b, "yes") for b in BACKENDS] + [("metadata_db", "no")]
-)
-def test_baked_project_passes_its_own_tests(tmp_path, backend, extras):
+@pytest.mark.parametrize(("backend", "extras", "release"), BAKES)
+def test_baked_project_passes_its_own_tests(tmp_path, backend, extras, release):
     """``extras``: the answer to both include_example_recipes and naming_checker."""
     result = bake(
         tmp_path,
         project_name=f"Bake {backend}",
         xcom_backend=backend,
+        airflow_version=release,
         include_example_recipes=extras,
         naming_checker=extras,
     )
     assert result.returncode == 0, result.stderr
     project = tmp_path / f"bake_{backend}"
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    assert {p["name"]: p["version"] for p in lock["package"]}["apache-airflow"] == release
+    # An older release runs with its own dependencies of its release day (local_extensions.py).
+    uv_settings = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["uv"]
+    held = uv_settings.get("constraint-dependencies", [])
+    assert (f"apache-airflow-core=={release}" in held) == (minor_of(release) != PROJECT_MINOR)
     tested = project_dev(project, "test", "-q")
     expected_tests = 5 if extras == "yes" else 3  # the naming checker adds two
     assert f"{expected_tests} passed" in tested.stdout

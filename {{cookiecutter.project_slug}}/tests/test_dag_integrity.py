@@ -1,4 +1,5 @@
 """Every DAG imports cleanly, and parsing touches neither the metadata DB nor a connection."""
+{%- set dag_bag = cookiecutter._airflow_releases[cookiecutter.airflow_version].dag_bag %}
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import sys
 
 from tests.conftest import PROJECT
 
+# How Airflow {{ cookiecutter.airflow_version }}'s DAG processor parses a bundle.
 PARSE_DAGS = (
-    "from airflow.dag_processing.dagbag import BundleDagBag; "
-    "bag = BundleDagBag(dag_folder=sys.argv[1], bundle_path=sys.argv[1]); "
+    "from {{ dag_bag.rsplit('.', 1)[0] }} import {{ dag_bag.rsplit('.', 1)[1] }}; "
+    "bag = {{ dag_bag.rsplit('.', 1)[1] }}(dag_folder=sys.argv[1], bundle_path=sys.argv[1]); "
     "print(sorted(bag.dag_ids)); print(bag.import_errors); print(bag.captured_warnings)"
 )
 

@@ -1,4 +1,5 @@
 """The starter DAG runs for real, and its values come back through the configured XCom backend."""
+{%- set dag_bag = cookiecutter._airflow_releases[cookiecutter.airflow_version].dag_bag %}
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ SUMMARY = {"order_count": 1000, "revenue_cents": 125125000, "sample_order_ids": 
 
 
 def test_starter_dag_round_trips_its_values(airflow_db):
-    from airflow.dag_processing.dagbag import BundleDagBag
+    from {{ dag_bag.rsplit('.', 1)[0] }} import {{ dag_bag.rsplit('.', 1)[1] }}
     from airflow.models.xcom import XComModel
     from airflow.sdk.execution_time.xcom import XCom
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
     dags = PROJECT / "dags"
-    dag_run = BundleDagBag(dag_folder=str(dags), bundle_path=dags).dags["starter_xcom"].test()
+    bag = {{ dag_bag.rsplit('.', 1)[1] }}(dag_folder=str(dags), bundle_path=dags)
+    dag_run = bag.dags["starter_xcom"].test()
     assert str(dag_run.state) == "success"
     with create_session() as session:
         rows = {

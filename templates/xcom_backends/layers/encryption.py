@@ -46,7 +46,11 @@ def configured_keys() -> dict[str, bytes]:
     variable = option("encryption_keys_variable")
     if variable:
         from airflow.sdk import Variable
-        from airflow.sdk._shared.secrets_masker import should_hide_value_for_key
+
+        try:
+            from airflow.sdk._shared.secrets_masker import should_hide_value_for_key
+        except ImportError:  # Airflow 3.0
+            from airflow.sdk.execution_time.secrets_masker import should_hide_value_for_key
 
         if not should_hide_value_for_key(variable):
             raise XComLayerError(
