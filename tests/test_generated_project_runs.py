@@ -8,8 +8,10 @@ LocalExecutor worker processes, so values cross processes through the configured
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -39,13 +41,10 @@ def wait_for(what: str, check, timeout_s: float, log: Path):
     pytest.fail(f"{what} within {timeout_s} s; ./dev run printed:\n{log.read_text()[-4000:]}")
 
 
-@pytest.mark.bake
-def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_path):
+def run_the_starter_dag(project: Path, log: Path) -> tuple[dict, dict]:
+    """``./dev run``, one run of starter_xcom through the REST API, then Ctrl-C (SIGTERM to the
+    whole process group); the summary's and the report's XCom entries as the API shows them."""
     assert port_is_free(8080), "port 8080 is in use; ./dev run serves Airflow there"
-    result = bake(tmp_path, xcom_backend="contracts", include_example_recipes="no")
-    assert result.returncode == 0, result.stderr
-    project = tmp_path / "my_airflow_project"
-    log = tmp_path / "dev-run.log"
     with log.open("w") as output:
         airflow = subprocess.Popen(
             ["./dev", "run"],
@@ -91,6 +90,14 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
             os.killpg(airflow.pid, signal.SIGKILL)
             airflow.wait()
         subprocess.run(["pkill", "-9", "-g", str(airflow.pid)], check=False)  # forked workers
+    return summary, report
+
+
+@pytest.mark.bake
+def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_path):
+    result = bake(tmp_path, xcom_backend="contracts", include_example_recipes="no")
+    assert result.returncode == 0, result.stderr
+    summary, report = run_the_starter_dag(tmp_path / "my_airflow_project", tmp_path / "run.log")
 
     # The REST API shows the row as stored: the contract envelope, with its declared reader and
     # the address of the XCom it was written for.
@@ -105,3 +112,34 @@ def test_dev_run_schedules_the_starter_dag_through_the_contracts_backend(tmp_pat
     }
     # report pulled the summary in another worker process, through the backend.
     assert report["value"] == "1000 orders, 1251250.00 revenue"
+
+
+@pytest.mark.bake
+def test_dev_run_serves_a_local_s3_until_a_bucket_is_set(tmp_path):
+    """An S3 choice runs out of the box: with the generated placeholder path still in
+    xcom_backend.env, ``./dev run`` starts the tests' moto server, the starter DAG's summary
+    goes there as an object, ``report`` reads it back in another worker process, and the
+    stand-in stops with Airflow."""
+    result = bake(tmp_path, xcom_backend="object_storage_s3", include_example_recipes="no")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my_airflow_project"
+    log = tmp_path / "run.log"
+    summary, report = run_the_starter_dag(project, log)
+
+    started = re.search(
+        r"Local s3 stand-in for the XCom bucket at http://127.0.0.1:(\d+)", log.read_text()
+    )
+    assert started, log.read_text()[-3000:]
+    stored = summary["value"]
+    assert stored["__xcom_layer__"] == "object_storage"
+    assert stored["uri"] == (
+        "s3://xcom_s3@xcom-cookbook/xcom/starter_xcom/readme_run/summarize_orders/-1/"
+        "return_value.json"
+    )
+    # report pulled the summary through the stand-in in another worker process; its own value
+    # went there too (every value is offloaded): the row's checksum is that of the text's JSON.
+    text = json.dumps("1000 orders, 1251250.00 revenue").encode()
+    assert report["value"]["uri"] == stored["uri"].replace("summarize_orders", "report")
+    assert report["value"]["sha256"] == hashlib.sha256(text).hexdigest()
+    assert not (project / ".airflow" / "stand-in.env").exists()  # stopped with ./dev run
+    assert port_is_free(int(started[1]))  # its server too

@@ -8,13 +8,21 @@
 Each server gets an Airflow connection (``AIRFLOW_CONN_XCOM_S3``, ``_GCS``, ``_AZURE``) and one
 bucket or container named ``xcom-cookbook``, so ``s3://xcom_s3@xcom-cookbook/...`` and friends
 work through Airflow's own ``ObjectStoragePath`` and the real provider clients.
+
+    python -m tests.storage_servers serve <s3|gcs|azure> <settings file>
+
+serves one store until stopped (SIGTERM, SIGINT) and writes to the settings file the variables
+that point the layered backend at it: a generated project's ``./dev run`` uses it as a stand-in
+for the bucket until one is configured.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -180,11 +188,15 @@ def connection_env_name(store: str) -> str:
     return f"AIRFLOW_CONN_XCOM_{store.upper()}"
 
 
-def start_server(store: str, attempts: int = 3) -> StorageServer:
+def start_server(store: str, attempts: int = 3, workdir: Path | None = None) -> StorageServer:
     """Start the server, publish its Airflow connection and create the bucket. A server that
-    exits at once is started again on another port (two sessions may have picked the same)."""
+    exits at once is started again on another port (two sessions may have picked the same).
+    ``workdir``: where a server that keeps files keeps them (default: a new temporary folder)."""
     for attempt in range(attempts):
         server = build_server(store)
+        if workdir is not None:
+            workdir.mkdir(parents=True, exist_ok=True)
+            server.workdir = str(workdir)
         try:
             server.start()
             break
@@ -201,3 +213,34 @@ def create_bucket(server: StorageServer) -> None:
 
     bucket = ObjectStoragePath(server.base_url)
     bucket.fs.mkdir(BUCKET)
+
+
+def serve(store: str, settings: Path) -> None:
+    """Run ``store``'s server until SIGTERM or SIGINT; ``settings`` gets, as shell assignments,
+    its connection and the object path under its bucket. The data folder sits beside
+    ``settings`` (fake-gcs-server and Azurite keep their objects there; moto keeps them in
+    memory, so objects written to the S3 stand-in end with it)."""
+    stop = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.append(True))
+    server = start_server(store, workdir=settings.parent / f"stand-in-{store}")
+    try:
+        assignments = {
+            connection_env_name(store): json.dumps(server.connection),
+            "AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH": f"{server.base_url}/xcom",
+        }
+        written = settings.with_suffix(".tmp")
+        written.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in assignments.items()))
+        written.replace(settings)  # whole, or not there yet
+        print(f"Local {store} stand-in for the XCom bucket at {server.endpoint}", flush=True)
+        while not stop and server.process and server.process.poll() is None:
+            time.sleep(0.5)
+    finally:
+        server.stop()
+        settings.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "serve" or sys.argv[2] not in STORES:
+        sys.exit(f"usage: python -m tests.storage_servers serve <{'|'.join(STORES)}> <file>")
+    serve(sys.argv[2], Path(sys.argv[3]).resolve())
