@@ -90,6 +90,8 @@ def run_the_starter_dag(project: Path, log: Path) -> tuple[dict, dict]:
             os.killpg(airflow.pid, signal.SIGKILL)
             airflow.wait()
         subprocess.run(["pkill", "-9", "-g", str(airflow.pid)], check=False)  # forked workers
+    # plugins/.airflowignore keeps Airflow from loading the backend's modules as plugins.
+    assert "Failed to import plugin" not in log.read_text()
     return summary, report
 
 

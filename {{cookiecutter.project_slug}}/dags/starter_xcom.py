@@ -17,6 +17,10 @@ ORDER_SUMMARY = XComContract(
     readers={"report"},
     max_bytes=1024,
     value_type=dict,
+{%- if "sealed" in cookiecutter._xcom_backends[cookiecutter.xcom_backend].layers %}
+    # Encrypted for key id "reporting": only workers holding its private key open it (README).
+    seal_for={"reporting"},
+{%- endif %}
 )
 {%- endif %}
 
@@ -26,8 +30,12 @@ def starter_xcom():
     @task
     def summarize_orders():
         return {"order_count": 1000, "revenue_cents": 125125000, "sample_order_ids": [1, 2, 3]}
-
+{% if "sealed" in cookiecutter._xcom_backends[cookiecutter.xcom_backend].layers %}
+    # The queue whose workers hold the private key of "reporting".
+    @task(queue="reporting")
+{%- else %}
     @task
+{%- endif %}
     def report(summary) -> str:
         return f"{summary['order_count']} orders, {summary['revenue_cents'] / 100:.2f} revenue"
 

@@ -14,6 +14,9 @@ import base64
 import os
 import re
 import shutil
+{%- if "sealed" in backend.layers %}
+import sys
+{%- endif %}
 import tempfile
 from pathlib import Path
 
@@ -47,6 +50,15 @@ def backend_settings() -> dict[str, str]:
 
 
 os.environ.update(backend_settings())
+{%- if "sealed" in backend.layers %}
+
+# A throwaway key pair for the sealed layer's key id "reporting", as the Variables production uses.
+sys.path.insert(0, str(PROJECT / "plugins"))  # as Airflow puts plugins/ on sys.path
+from xcom_backends.layers.sealed import new_key_pair  # noqa: E402
+
+os.environ["AIRFLOW_VAR_XCOM_SEAL_PUBLIC_KEY_REPORTING"], READER_PRIVATE_KEY = new_key_pair()
+os.environ["AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_REPORTING"] = READER_PRIVATE_KEY
+{%- endif %}
 STORE = {{ (backend.store | jsonify) if store.server else "None" }}
 
 

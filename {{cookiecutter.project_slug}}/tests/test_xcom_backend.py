@@ -37,7 +37,9 @@ def test_starter_dag_round_trips_its_values(airflow_db):
 {%- else %}
     assert stored["__xcom_layer__"] == {{ layers.split(", ")[-1] | jsonify }}  # outermost layer
 {%- endif %}
-{%- if "contracts" in layers %}
+{%- if "sealed" in layers %}
+    assert "125125000" not in str(stored)  # the DB holds ciphertext sealed for "reporting"
+{%- elif "contracts" in layers %}
     assert (stored["producer"], stored["readers"]) == ("summarize_orders", ["report"])
     assert stored["value"] == SUMMARY
 {%- endif %}
@@ -50,4 +52,28 @@ def test_starter_dag_round_trips_its_values(airflow_db):
 {%- endif %}
 {%- elif "encryption" in layers %}
     assert "125125000" not in str(stored)  # the DB holds ciphertext only
+{%- endif %}
+
+{%- if "sealed" in layers %}
+
+
+def test_a_worker_without_the_readers_private_key_cannot_open_it(airflow_db, monkeypatch):
+    """What a worker of another queue sees: it holds no private key of "reporting"."""
+    import pytest
+    from airflow.models.xcom import XComModel
+    from airflow.sdk.execution_time.xcom import XCom
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+    from xcom_backends.contracts import XComContractError
+
+    with create_session() as session:
+        row = session.scalars(
+            select(XComModel).where(
+                XComModel.dag_id == "starter_xcom", XComModel.task_id == "summarize_orders"
+            )
+        ).first()
+        assert row is not None, "run test_starter_dag_round_trips_its_values first"
+        monkeypatch.delenv("AIRFLOW_VAR_XCOM_SEAL_PRIVATE_KEY_REPORTING")
+        with pytest.raises(XComContractError, match="sealed for key ids \\['reporting'\\]"):
+            XCom.deserialize_value(row)
 {%- endif %}
