@@ -11,8 +11,8 @@ cookiecutter imports them (``_extensions`` in cookiecutter.json) from the templa
   pydantic and cadwyn its Execution API). Left free: the providers (the project pins its own,
   newer ones), fsspec (each store's client pins the fsspec it was released with), cryptography
   and cffi (the backend's ``sealed`` layer needs HPKE and ML-KEM, newer than Airflow 3.0 and
-  3.1 came with) and the test
-  tools. The project's own Airflow (no lock in versions/) runs with the newest of everything.
+  3.1 came with) and the test tools. The project's own Airflow (no lock in versions/) runs with
+  the newest of everything.
 """
 
 import re
@@ -21,7 +21,9 @@ from pathlib import Path
 from jinja2.ext import Extension
 
 COOKBOOK_ROOT = Path(__file__).resolve().parent
-LEFT_FREE = re.compile(r"apache-airflow-providers-.*|fsspec|cryptography|cffi|pytest|pluggy|iniconfig")
+LEFT_FREE = re.compile(
+    r"apache-airflow-providers-.*|fsspec|cryptography|cffi|pytest|pluggy|iniconfig"
+)
 
 
 def airflow_constraints(release: str) -> list[str]:
