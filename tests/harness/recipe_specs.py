@@ -92,11 +92,6 @@ SPECS: dict[str, RecipeSpec] = {
     ),
     "custom_types_class_not_in_allow_list": RecipeSpec(
         task_states={"request_quote": "success", "book_carrier": "failed"},
-        airflow_differences={
-            "3.0": "the ImportError reads 'custom_types._shipping_models.CarrierQuote was not "
-            "found in allow list for deserialization imports. To allow it, add it to "
-            "allowed_deserialization_classes in the configuration'"
-        },
     ),
     "custom_types_dataframe_round_trip": RecipeSpec(
         airflow_differences={"3.1": PANDAS_3, "3.2": PANDAS_3}
@@ -207,9 +202,6 @@ SPECS: dict[str, RecipeSpec] = {
         }
     ),
     "callbacks_dag_callback_reads_result": RecipeSpec(
-        airflow_differences={
-            "3.0": "dag.test() runs the DAG callback otherwise than the pinned 3.1+ behaviour"
-        },
         deployment_only="dag.test() runs DAG callbacks where a pull fails (pinned in "
         "tests/recipes/test_callbacks.py); the DAG processor runs them on a deployment",
     ),
