@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.harness.airflow_ui import ChromiumMissing, open_browser
 from tests.harness.environment import REPO_ROOT
@@ -159,10 +160,13 @@ def test_search_finds_a_recipe_by_an_api_name(browser, site):
     page.wait_for_load_state("networkidle")  # the search index is loaded by a web worker
     page.locator(".md-search__input").first.click()
     page.keyboard.type("multiple_outputs")  # typed: search runs on key events
-    results = page.locator(".md-search-result__link")
-    results.first.wait_for(state="attached")
-    targets = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    assert any("taskflow/" in (target or "") for target in targets), targets
+    # Results are redrawn after each key until the whole word is searched: wait for the one
+    # wanted, then read every link at once (reading them one by one raced a redraw).
+    found = "[...document.querySelectorAll('.md-search-result__link')].map(a => a.href)"
+    try:
+        page.wait_for_function(f"() => {found}.some(href => href.includes('taskflow/'))")
+    except PlaywrightTimeoutError:
+        pytest.fail(f"no TaskFlow page among the results: {page.evaluate(f'() => {found}')}")
     page.close()
 
 

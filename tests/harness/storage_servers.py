@@ -229,6 +229,8 @@ def serve(store: str, settings: Path) -> None:
             connection_env_name(store): json.dumps(server.connection),
             "AIRFLOW__XCOM_LAYERS__OBJECT_STORAGE_PATH": f"{server.base_url}/xcom",
         }
+        if store == "gcs":  # Airflow's processes need it as much as this one (above)
+            assignments["GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT"] = "false"
         written = settings.with_suffix(".tmp")
         written.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in assignments.items()))
         written.replace(settings)  # whole, or not there yet
