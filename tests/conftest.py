@@ -32,7 +32,12 @@ from tests.harness.environment import (
 from tests.harness.fresh_process import recipe_run, run_dag
 from tests.harness.recipe_specs import spec_of
 from tests.harness.running import RecipeRun, load_recipes, run_recipe
-from tests.harness.version_lane import expect_the_lesson_on_this_airflow
+from tests.harness.version_lane import (
+    RUNNING,
+    expect_the_lesson_on_this_airflow,
+    record,
+    unshown_differences,
+)
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="xcom-cookbook-airflow-"))
 configure_airflow_home(AIRFLOW_HOME)
@@ -85,6 +90,33 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     STORAGE_SERVERS.stop_all()
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The running test, which a version lane marks where a recipe differs (version_lane.py)."""
+    RUNNING.append(request.node)
+    yield
+    RUNNING.remove(request.node)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    record(report)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On an older Airflow, a declared difference that no test showed fails the session."""
+    stale = unshown_differences()
+    if stale and running_minor() != PROJECT_MINOR:
+        lines = "\n".join(f"  {dag_id}: {why}" for dag_id, why in stale.items())
+        print(
+            f"\nAirflow {running_minor()} no longer differs on these recipes (every test of "
+            f"theirs passed); update their RecipeSpec in tests/harness/recipe_specs.py:\n{lines}"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class RecipeRunner:

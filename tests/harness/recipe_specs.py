@@ -194,13 +194,6 @@ SPECS: dict[str, RecipeSpec] = {
         since_why='under dag.test() the failure callback\'s context["exception"] raised, so '
         "the failure notification was not sent",
     ),
-    "isolated_virtualenv_task": RecipeSpec(
-        airflow_differences={
-            minor: "the gotcha's pin is apache-airflow-providers-standard 1.21.0's source (the "
-            "provider locked with 3.3.2); the older releases' locks carry older providers"
-            for minor in ("3.0", "3.1", "3.2")
-        }
-    ),
     "callbacks_dag_callback_reads_result": RecipeSpec(
         deployment_only="dag.test() runs DAG callbacks where a pull fails (pinned in "
         "tests/recipes/test_callbacks.py); the DAG processor runs them on a deployment",
