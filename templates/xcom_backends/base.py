@@ -105,7 +105,12 @@ class Layer(Protocol):
 
 
 class ByteStream(Protocol):
-    """One direction of a packing layer over an offloaded value's bytes, chunk by chunk."""
+    """One direction of a packing layer over an offloaded value's bytes, chunk by chunk.
+
+    A stream whose ``finish`` checks every byte it was given against the row (an AES-GCM tag) has
+    a class attribute ``authenticates = True``: an object it packed last is stored without a
+    SHA-256 of its own.
+    """
 
     def update(self, chunk: bytes) -> bytes:
         """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty."""

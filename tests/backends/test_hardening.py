@@ -312,3 +312,34 @@ def test_the_keys_variable_must_have_a_name_airflow_masks(layers, monkeypatch):
         "not mask: the UI and the REST API would show the keys in clear. Rename the Variable so "
         "its name contains 'secret' (e.g. xcom_encryption_secret) and set the option to that name."
     )
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "file:///srv/xcom",
+        "s3://aws_default@bucket/xcom",
+        "gs://google_cloud_default@bucket/xcom",
+        "abfs://wasb_default@container/xcom",
+    ],
+)
+def test_an_object_path_is_the_uri_earlier_rows_recorded(base):
+    """Paths are built as one relative path; each is the URI joining part by part gave, so rows
+    written before still pass the own-object check."""
+    from airflow.sdk import ObjectStoragePath
+    from xcom_backends.base import XComAddress
+    from xcom_backends.layers.object_storage import object_path, path_part
+
+    root = ObjectStoragePath(base)
+    for address in (
+        XComAddress("exports", RUN, "export_orders", -1, KEY),
+        XComAddress("a/../b", "run with spaces ü", "t." + "x" * 200, 7, "k/v%"),
+    ):
+        parts = (
+            path_part(address.dag_id, "DAG id", address),
+            path_part(address.run_id, "run id", address),
+            path_part(address.task_id, "task id", address),
+            str(address.map_index),
+            f"{path_part(address.key, 'key', address)}.json",
+        )
+        assert str(object_path(address, ".json", root)) == str(root.joinpath(*parts))

@@ -3,7 +3,8 @@
 With ``object_storage`` enabled, ``compression`` and ``encryption`` pack the object's bytes chunk
 by chunk; the row keeps each layer's header (codec, key id, nonce, tag). On local files and a real
 S3 server: what the object and the row hold, that other tools can read the object, that damage is
-reported by the checksum, and that objects written before packing existed are still read.
+reported by the checksum (or, for an encrypted object, by its AES-GCM tag, which replaces the
+checksum), and that objects written before packing existed are still read.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_
     assert encryption["layer"] == "encryption" and encryption["key_id"] == "current"
     assert b"order-" not in data and not data.startswith(b"\x1f\x8b")  # neither JSON nor gzip
     assert "ciphertext" not in reference and len(json.dumps(reference)) < 1000
+    assert "sha256" not in reference  # the tag authenticates every byte of the object
     assert load(reference) == RECORDS
 
 
@@ -89,21 +91,23 @@ def test_only_a_value_that_at_least_halves_is_compressed(store_root, layers):
     assert load(as_it_is) == noise
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
-def test_a_damaged_packed_object_is_reported_by_its_checksum(store_root, layers, damage):
+def damage_the_object(reference: dict, damage: str):
     from airflow.sdk import ObjectStoragePath
 
-    layers(
-        "compression, encryption, object_storage",
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
-    reference = store(RECORDS)
     path = ObjectStoragePath(reference["uri"])
     data = path.read_bytes()
     middle = len(data) // 2
     damaged = data[:-10] if damage == "truncated" else data[:middle] + b"\x00" + data[middle + 1 :]
     path.write_bytes(damaged)
+    return path
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
+def test_a_damaged_packed_object_is_reported_by_its_checksum(store_root, layers, damage):
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS)
+    assert reference["packed"] == [{"layer": "compression", "codec": "gzip"}]
+    path = damage_the_object(reference, damage)
     with pytest.raises(XComLayerError) as refused:
         load(reference)
     assert str(refused.value) == (
@@ -111,6 +115,65 @@ def test_a_damaged_packed_object_is_reported_by_its_checksum(store_root, layers,
         "differs from the one recorded in the row). It was not returned. Re-run the task that "
         "pushed it."
     )
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
+def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers, damage):
+    """Also when the damage first breaks gzip on the way: the tag over the whole object decides."""
+    layers(
+        "compression, encryption, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    damage_the_object(reference, damage)
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == (
+        f"{DESCRIBED} failed authentication with key id 'current': the stored object was altered "
+        "or copied from another XCom, or the key configured under this id is not the one that "
+        "encrypted it. The value was not returned."
+    )
+
+
+@pytest.mark.parametrize(
+    "layer_names",
+    ["object_storage", "compression, object_storage", "compression, encryption, object_storage"],
+)
+def test_a_row_without_a_checksum_is_read_only_behind_a_tag(store_root, layers, layer_names):
+    """A forged row that drops the checksum (or reorders the packing so that the tag no longer
+    covers the object) is refused before anything is read."""
+    layers(
+        layer_names,
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    reference.pop("sha256", None)
+    if "encryption" in layer_names:  # claim gzip was applied last, so the tag is not outermost
+        reference["packed"] = reference["packed"][::-1]
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == (
+        f"{DESCRIBED} has a reference with neither a checksum nor authenticated packing: the row "
+        "was not written by this backend. Nothing was read; re-run the task that pushed it."
+    )
+
+
+def test_an_encrypted_object_written_with_a_checksum_is_still_read(store_root, layers):
+    """Rows of encrypted objects written before the tag replaced the checksum: both are checked."""
+    from airflow.sdk import ObjectStoragePath
+
+    layers(
+        "encryption, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    data = ObjectStoragePath(reference["uri"]).read_bytes()
+    assert load(reference | {"sha256": hashlib.sha256(data).hexdigest()}) == RECORDS
+    with pytest.raises(XComLayerError, match="its checksum differs from the one recorded"):
+        load(reference | {"sha256": hashlib.sha256(data + b"!").hexdigest()})
 
 
 def test_an_object_rewritten_with_a_matching_checksum_still_fails_authentication(

@@ -102,8 +102,11 @@ class AesGcmStream:
     """AES-256-GCM, chunk by chunk; the 16-byte tag goes into the row's header, not the object.
 
     Unpacking releases plaintext before the tag is checked; the backend parses nothing until
-    ``finish`` has checked it, and a failed check is an error, never a value.
+    ``finish`` has checked it, and a failed check is an error, never a value. The tag
+    authenticates every byte the stream packed, so an object it packed last needs no checksum.
     """
+
+    authenticates = True
 
     def __init__(self, key_id: str, key: bytes, address: XComAddress, header=None) -> None:
         self.key_id, self.address = key_id, address

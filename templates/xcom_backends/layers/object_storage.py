@@ -17,7 +17,9 @@ collide with another; a part longer than 128 characters is shortened and ends in
 whole, so paths stay under every store's limits. The row holds ``{"__xcom_layer__":
 "object_storage", "uri": ..., "sha256": ..., "bytes": ..., "json_bytes": ..., "packed": [...]}``,
 written only after the store took every byte and closed the object without an error (no extra
-request to look it up again).
+request to look it up again). An object the ``encryption`` layer packed last has no ``sha256``:
+its AES-GCM tag, in the row's ``packed`` header, authenticates every byte of it instead (hashing
+the same bytes again would only cost time).
 
 The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
 (``compression``, ``encryption``) packs a chunk in turn, then it is hashed and sent. ``packed``
@@ -27,10 +29,10 @@ of the inner layers' envelopes and are still read.
 
 The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
 a row whose ``uri`` is any other path (another bucket, another XCom's object, a forged row) is an
-error and nothing is read. Reading verifies the checksum: a missing or altered object is an
-error, never a silent fallback. The backend's ``purge`` deletes the object when a worker deletes
-the row (task retries and clears). Rows removed by ``airflow db clean`` or the REST API leave
-objects behind: run ``sweep_orphans.py``.
+error and nothing is read. Reading verifies the checksum (or the tag): a missing or altered object
+is an error, never a silent fallback. The backend's ``purge`` deletes the object when a worker
+deletes the row (task retries and clears). Rows removed by ``airflow db clean`` or the REST API
+leave objects behind: run ``sweep_orphans.py``.
 """
 
 from __future__ import annotations
@@ -92,30 +94,47 @@ def base_path() -> ObjectStoragePath:
 def object_path(
     address: XComAddress, suffix: str, base: ObjectStoragePath | None = None
 ) -> ObjectStoragePath:
-    """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded."""
-    return (base or base_path()).joinpath(
+    """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded.
+
+    Joined as one relative path (no part holds a ``/``): the same path as joining part by part,
+    at half the cost of building it.
+    """
+    parts = (
         path_part(address.dag_id, "DAG id", address),
         path_part(address.run_id, "run id", address),
         path_part(address.task_id, "task id", address),
         str(address.map_index),
         f"{path_part(address.key, 'key', address)}{suffix}",
     )
+    return (base or base_path()).joinpath("/".join(parts))
 
 
-def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> dict:
+def _open_for_writing(target: ObjectStoragePath):
+    try:
+        return target.open("wb", block_size=BLOCK_BYTES)
+    except FileNotFoundError:  # a local folder not made yet (object stores have no folders)
+        if target.protocol not in LOCAL_PROTOCOLS:
+            raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target.open("wb", block_size=BLOCK_BYTES)
+
+
+def write_object(
+    chunks: Iterable[bytes], address: XComAddress, suffix: str, checksum: bool = True
+) -> dict:
     """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
 
-    The row is written only after the store took every byte and closed the object without an
-    error (no extra request to look it up again).
+    ``checksum=False``: no ``sha256`` (what was written is authenticated by its packing). The row
+    is written only after the store took every byte and closed the object without an error (no
+    extra request to look it up again).
     """
     target = object_path(address, suffix)
-    digest, size = hashlib.sha256(), 0
+    digest, size = (hashlib.sha256() if checksum else None), 0
     try:
-        if target.protocol in LOCAL_PROTOCOLS:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb", block_size=BLOCK_BYTES) as out:
+        with _open_for_writing(target) as out:
             for chunk in chunks:
-                digest.update(chunk)
+                if digest is not None:
+                    digest.update(chunk)
                 size += out.write(chunk)
     except XComLayerError:
         raise
@@ -125,7 +144,8 @@ def write_object(chunks: Iterable[bytes], address: XComAddress, suffix: str) -> 
             f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
             "and that its connection's credentials may write there; the task can be retried."
         ) from error
-    return {"uri": str(target), "sha256": digest.hexdigest(), "bytes": size}
+    reference = {"uri": str(target), "bytes": size}
+    return reference | ({"sha256": digest.hexdigest()} if digest is not None else {})
 
 
 def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
@@ -190,7 +210,8 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
 
     Nothing is parsed until the whole object matched the row's checksum and every stream
     finished (a GCM tag checked); a damaged object reports the checksum, whatever a stream made
-    of it on the way.
+    of it on the way. A row without a checksum is read only if the first stream authenticates
+    the whole object (an AES-GCM tag), and then that tag decides what is reported.
     """
     size, stored = reference.get("json_bytes"), reference.get("bytes")
     if not (
@@ -200,13 +221,21 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             f"{address.describe()} has a reference with no usable json_bytes: the row was not "
             "written by this backend. Nothing was read; re-run the task that pushed it."
         )
+    checksum = reference.get("sha256")
+    authenticated = bool(streams) and getattr(streams[0], "authenticates", False)
+    if checksum is None and not authenticated:
+        raise XComLayerError(
+            f"{address.describe()} has a reference with neither a checksum nor authenticated "
+            "packing: the row was not written by this backend. Nothing was read; re-run the "
+            "task that pushed it."
+        )
     text, filled, failure = bytearray(size), 0, None
     path, source = _opened(reference, address, suffix)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256() if checksum is not None else None
     try:
         with source:
             try:
-                for chunk in packed(_hashed(source, digest), streams):
+                for chunk in packed(_chunks(source, digest), streams):
                     if filled + len(chunk) > size:
                         raise ValueError(f"it unpacks to more than the {size} bytes recorded")
                     text[filled : filled + len(chunk)] = chunk
@@ -215,11 +244,13 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
                 failure = error
             except Exception as error:  # zlib, cryptography, a size that does not match
                 failure = _not_unpacked(path, address, f"{type(error).__name__}: {error}")
-            for _ in _hashed(source, digest):  # the checksum decides what is reported
+                if digest is None:  # the tag over the whole object decides what is reported
+                    failure = _authentication_failure(source, streams[0]) or failure
+            for _ in _chunks(source, digest):  # the checksum decides what is reported
                 pass
     except Exception as error:
         raise _unreadable(path, address, error) from error
-    if digest.hexdigest() != reference.get("sha256"):
+    if digest is not None and digest.hexdigest() != checksum:
         raise _changed(path, address)
     if failure is None and filled != size:
         failure = _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
@@ -236,10 +267,24 @@ def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
     )
 
 
-def _hashed(source, digest) -> Iterator[bytes]:
+def _chunks(source, digest=None) -> Iterator[bytes]:
     while chunk := source.read(CHUNK_BYTES):
-        digest.update(chunk)
+        if digest is not None:
+            digest.update(chunk)
         yield chunk
+
+
+def _authentication_failure(source, stream) -> XComLayerError | None:
+    """What an authenticating stream says of the whole object once a later stream failed."""
+    try:
+        for chunk in _chunks(source):
+            stream.update(chunk)
+        stream.finish()
+    except XComLayerError as error:  # the tag does not match: the object was altered
+        return error
+    except Exception:  # it had already checked the tag (the failure came after): authentic
+        return None
+    return None
 
 
 def delete_objects_of(address: XComAddress, suffixes: tuple[str, ...]) -> bool:
@@ -275,7 +320,11 @@ class ObjectStorageLayer:
         chunks = (
             text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
         )
-        reference = write_object(packed(chunks, streams), address, self.object_suffix)
+        # The stream packed last covers the whole object: if it authenticates, no checksum.
+        authenticated = bool(streams) and getattr(streams[-1], "authenticates", False)
+        reference = write_object(
+            packed(chunks, streams), address, self.object_suffix, checksum=not authenticated
+        )
         return {
             MARKER: self.name,
             **reference,
