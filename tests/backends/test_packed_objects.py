@@ -102,23 +102,54 @@ def damage_the_object(reference: dict, damage: str):
     return path
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
-def test_a_damaged_packed_object_is_reported_by_its_checksum(store_root, layers, damage):
-    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
-    reference = store(RECORDS)
-    assert reference["packed"] == [{"layer": "compression", "codec": "gzip"}]
-    path = damage_the_object(reference, damage)
-    with pytest.raises(XComLayerError) as refused:
-        load(reference)
-    assert str(refused.value) == (
-        f"The object behind {DESCRIBED}, {path}, was changed after it was written (its checksum "
-        "differs from the one recorded in the row). It was not returned. Re-run the task that "
-        "pushed it."
+def changed(path, how: str) -> str:
+    return (
+        f"The object behind {DESCRIBED}, {path}, was changed after it was written ({how}). It "
+        "was not returned. Re-run the task that pushed it."
     )
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
-def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers, damage):
+@pytest.mark.parametrize("layer_names", ["compression, object_storage", "object_storage"])
+def test_a_damaged_object_is_reported_by_its_checksum(store_root, layers, layer_names):
+    layers(layer_names, object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS)
+    path = damage_the_object(reference, "flipped byte")
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == changed(
+        path, "its checksum differs from the one recorded in the row"
+    )
+
+
+@pytest.mark.parametrize(
+    "layer_names",
+    ["compression, object_storage", "object_storage", "compression, encryption, object_storage"],
+)
+def test_a_truncated_or_grown_object_is_reported_by_its_size(store_root, layers, layer_names):
+    """Whatever its packing; a grown object is not read past the recorded size plus one byte."""
+    from airflow.sdk import ObjectStoragePath
+
+    layers(
+        layer_names,
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+    reference = store(RECORDS)
+    path = damage_the_object(reference, "truncated")
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    recorded = reference["bytes"]
+    assert str(refused.value) == changed(
+        path, f"it is not the {recorded} bytes recorded in the row"
+    )
+    path.write_bytes(bytes(3 * recorded))
+    with pytest.raises(XComLayerError) as grown:
+        load(reference)
+    assert str(grown.value) == str(refused.value)
+    assert ObjectStoragePath(reference["uri"]).read_bytes() == bytes(3 * recorded)
+
+
+def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers):
     """Also when the damage first breaks gzip on the way: the tag over the whole object decides."""
     layers(
         "compression, encryption, object_storage",
@@ -126,7 +157,7 @@ def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers, d
         encryption_keys=TEST_ENCRYPTION_KEYS,
     )
     reference = store(RECORDS)
-    damage_the_object(reference, damage)
+    damage_the_object(reference, "flipped byte")
     with pytest.raises(XComLayerError) as refused:
         load(reference)
     assert str(refused.value) == (

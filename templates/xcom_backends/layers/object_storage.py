@@ -24,7 +24,9 @@ the same bytes again would only cost time).
 The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
 (``compression``, ``encryption``) packs a chunk in turn, then it is hashed and sent. ``packed``
 lists those layers' headers (codec; key id, nonce, tag), which reading undoes in reverse; the
-object holds bytes, never base64. Objects written before this format (no ``packed``) hold the JSON
+object holds bytes, never base64. Reading takes the object in one request (at most one byte more
+than the row records), checks it, then unpacks it chunk by chunk: no more requests than the raw
+client makes. Objects written before this format (no ``packed``) hold the JSON
 of the inner layers' envelopes and are still read.
 
 The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
@@ -53,8 +55,9 @@ MAX_PART_CHARS = 128
 # What is encoded, packed and hashed at a time: 1 MiB stays in the CPU's cache from one step to
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
-BLOCK_BYTES = 16 * 2**20  # what the store client sends or fetches at once: up to it one PUT
+BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
+CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
 MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
 
 
@@ -161,11 +164,21 @@ def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStor
     return own
 
 
-def _opened(reference: dict, address: XComAddress, suffix: str):
-    """This XCom's own object, open for reading, or an error that says what happened to it."""
+def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectStoragePath, bytes]:
+    """This XCom's own object, read in one request, or an error that says what happened to it.
+
+    At most one byte more than the row records is read: an object that grew is reported as
+    changed without being read whole (it could be any size).
+    """
     path = own_object(reference, address, suffix)
+    stored = reference.get("bytes")
+    if not (isinstance(stored, int) and stored >= 0):
+        raise XComLayerError(
+            f"{address.describe()} has a reference with no usable bytes: the row was not written "
+            "by this backend. Nothing was read; re-run the task that pushed it."
+        )
     try:
-        return path, path.open("rb", block_size=BLOCK_BYTES)
+        data = path.fs.cat_file(path.path, start=0, end=stored + 1)
     except FileNotFoundError as error:
         raise XComLayerError(
             f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
@@ -174,6 +187,9 @@ def _opened(reference: dict, address: XComAddress, suffix: str):
         ) from error
     except Exception as error:
         raise _unreadable(path, address, error) from error
+    if len(data) != stored:
+        raise _changed(path, address, f"it is not the {stored} bytes recorded in the row")
+    return path, data
 
 
 def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
@@ -184,22 +200,16 @@ def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
     )
 
 
-def _changed(path, address: XComAddress) -> XComLayerError:
+def _changed(path, address: XComAddress, how: str = CHECKSUM_DIFFERS) -> XComLayerError:
     return XComLayerError(
         f"The object behind {address.describe()}, {path}, was changed after it was written "
-        "(its checksum differs from the one recorded in the row). It was not returned. "
-        "Re-run the task that pushed it."
+        f"({how}). It was not returned. Re-run the task that pushed it."
     )
 
 
 def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
     """The bytes of this XCom's own object, checked against the row's checksum."""
-    path, source = _opened(reference, address, suffix)
-    try:
-        with source:
-            data = source.read()
-    except Exception as error:
-        raise _unreadable(path, address, error) from error
+    path, data = fetched(reference, address, suffix)
     if hashlib.sha256(data).hexdigest() != reference.get("sha256"):
         raise _changed(path, address)
     return data
@@ -208,10 +218,10 @@ def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
 def read_packed(reference: dict, address: XComAddress, suffix: str, streams: list) -> str:
     """The JSON text of this XCom's own object, unpacked chunk by chunk into one buffer.
 
-    Nothing is parsed until the whole object matched the row's checksum and every stream
-    finished (a GCM tag checked); a damaged object reports the checksum, whatever a stream made
-    of it on the way. A row without a checksum is read only if the first stream authenticates
-    the whole object (an AES-GCM tag), and then that tag decides what is reported.
+    The object is read in one request and checked against the row's checksum before anything is
+    unpacked. A row without a checksum is read only if the first stream authenticates the whole
+    object (an AES-GCM tag): then that tag decides what is reported, whatever a later stream
+    made of the bytes on the way. Nothing is parsed until every stream finished.
     """
     size, stored = reference.get("json_bytes"), reference.get("bytes")
     if not (
@@ -229,33 +239,34 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             "packing: the row was not written by this backend. Nothing was read; re-run the "
             "task that pushed it."
         )
-    text, filled, failure = bytearray(size), 0, None
-    path, source = _opened(reference, address, suffix)
-    digest = hashlib.sha256() if checksum is not None else None
-    try:
-        with source:
-            try:
-                for chunk in packed(_chunks(source, digest), streams):
-                    if filled + len(chunk) > size:
-                        raise ValueError(f"it unpacks to more than the {size} bytes recorded")
-                    text[filled : filled + len(chunk)] = chunk
-                    filled += len(chunk)
-            except XComLayerError as error:  # a stream's own verdict (a GCM tag)
-                failure = error
-            except Exception as error:  # zlib, cryptography, a size that does not match
-                failure = _not_unpacked(path, address, f"{type(error).__name__}: {error}")
-                if digest is None:  # the tag over the whole object decides what is reported
-                    failure = _authentication_failure(source, streams[0]) or failure
-            for _ in _chunks(source, digest):  # the checksum decides what is reported
-                pass
-    except Exception as error:
-        raise _unreadable(path, address, error) from error
-    if digest is not None and digest.hexdigest() != checksum:
+    path, data = fetched(reference, address, suffix)
+    if checksum is not None and hashlib.sha256(data).hexdigest() != checksum:
         raise _changed(path, address)
-    if failure is None and filled != size:
-        failure = _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
-    if failure is not None:
-        raise failure
+    if not streams:
+        if size != len(data):
+            raise _not_unpacked(path, address, f"{len(data)} bytes, not the {size} recorded")
+        try:
+            return data.decode("ascii")
+        except UnicodeDecodeError as error:
+            raise _not_unpacked(path, address, f"{type(error).__name__}: {error}") from None
+    text, filled = bytearray(size), 0
+    pieces = _pieces(data)
+    try:
+        for chunk in packed(pieces, streams):
+            if filled + len(chunk) > size:
+                raise ValueError(f"it unpacks to more than the {size} bytes recorded")
+            text[filled : filled + len(chunk)] = chunk
+            filled += len(chunk)
+    except XComLayerError:  # a stream's own verdict (a GCM tag)
+        raise
+    except Exception as error:  # zlib, cryptography, a size that does not match
+        failure = _not_unpacked(path, address, f"{type(error).__name__}: {error}")
+        if checksum is None:  # the tag over the whole object decides what is reported
+            failure = _authentication_failure(pieces, streams[0]) or failure
+        raise failure from error
+    if filled != size:
+        raise _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
+    del pieces, data  # the object's bytes, before the text is made from the buffer
     return text.decode("ascii")
 
 
@@ -267,17 +278,16 @@ def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
     )
 
 
-def _chunks(source, digest=None) -> Iterator[bytes]:
-    while chunk := source.read(CHUNK_BYTES):
-        if digest is not None:
-            digest.update(chunk)
-        yield chunk
+def _pieces(data: bytes) -> Iterator[memoryview]:
+    view = memoryview(data)
+    for start in range(0, len(view), CHUNK_BYTES):
+        yield view[start : start + CHUNK_BYTES]
 
 
-def _authentication_failure(source, stream) -> XComLayerError | None:
+def _authentication_failure(rest: Iterator, stream) -> XComLayerError | None:
     """What an authenticating stream says of the whole object once a later stream failed."""
     try:
-        for chunk in _chunks(source):
+        for chunk in rest:
             stream.update(chunk)
         stream.finish()
     except XComLayerError as error:  # the tag does not match: the object was altered
