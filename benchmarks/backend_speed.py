@@ -29,7 +29,8 @@ Prints the medians, the ratios to ``raw`` and to ``official``, and the memory mu
 tracked is written unless asked (beside the CSV: the plot, ``.png``, and the site's tables,
 ``.md``). ``--replot`` draws both again from that CSV. ``--codecs``
 only times gzip's levels on that value and on JSON records (how the compression layer's default
-level was chosen).
+level was chosen); ``--checksums`` only times SHA-256 and BLAKE3 over the value in the layer's
+1 MiB chunks (how the object_storage layer's checksum was chosen).
 """
 
 from __future__ import annotations
@@ -104,6 +105,44 @@ def codec_table(sizes: list[int], rounds: int) -> None:
                     f"| {kind} | {human(len(data))} | {level} | {elapsed * 1000:.1f} ms | "
                     f"{speed:.0f} MiB/s | {len(packed) / len(data):.2f} |"
                 )
+    print(f"\nMachine: {machine()}. Medians of {rounds} runs.")
+
+
+def checksum_table(sizes: list[int], rounds: int) -> None:
+    """SHA-256 and BLAKE3 (one thread, every core) over the value's JSON in the object_storage
+    layer's chunks, as a Markdown table (``--checksums > docs/measured/checksums.md``)."""
+    import hashlib
+
+    from blake3 import blake3
+    from xcom_backends.layers.object_storage import CHUNK_BYTES
+
+    hashers = {
+        "SHA-256 (hashlib)": hashlib.sha256,
+        "BLAKE3, one thread": blake3,
+        "BLAKE3, every core": lambda: blake3(max_threads=blake3.AUTO),
+    }
+    print("| value | checksum | median time | speed | / SHA-256 |")
+    print("| ---: | --- | ---: | ---: | ---: |")
+    for size in sizes:
+        data = json.dumps(text_value(size)).encode()
+        chunks = [data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES)]
+        medians = {}
+        for name, hasher in hashers.items():
+            times = []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                digest = hasher()
+                for chunk in chunks:
+                    digest.update(chunk)
+                digest.hexdigest()
+                times.append(time.perf_counter() - start)
+            medians[name] = statistics.median(times)
+        for name, elapsed in medians.items():
+            print(
+                f"| {human(size)} | {name} | {elapsed * 1000:.2f} ms | "
+                f"{len(data) / 2**20 / elapsed:.0f} MiB/s | "
+                f"{elapsed / medians['SHA-256 (hashlib)']:.2f}x |"
+            )
     print(f"\nMachine: {machine()}. Medians of {rounds} runs.")
 
 
@@ -356,6 +395,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--csv", type=Path, help="write every figure to this CSV (and plot it)")
     parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
     parser.add_argument("--codecs", action="store_true", help="only time gzip's levels")
+    parser.add_argument("--checksums", action="store_true", help="only time the checksums")
     parser.add_argument("--probe-memory", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe_memory:
@@ -369,6 +409,9 @@ def main(argv: list[str]) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.codecs:
         codec_table(sizes, args.rounds)
+        return 0
+    if args.checksums:
+        checksum_table(sizes, args.rounds)
         return 0
     with tempfile.TemporaryDirectory(prefix="backend-speed-") as home:
         configure_airflow_home(Path(home))

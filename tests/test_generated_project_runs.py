@@ -8,7 +8,6 @@ LocalExecutor worker processes, so values cross processes through the configured
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from blake3 import blake3
 
 from tests.harness.deployment import port_is_free
 from tests.harness.rest_api import AirflowApi, ApiError
@@ -142,6 +142,6 @@ def test_dev_run_serves_a_local_s3_until_a_bucket_is_set(tmp_path):
     # went there too (every value is offloaded): the row's checksum is that of the text's JSON.
     text = json.dumps("1000 orders, 1251250.00 revenue").encode()
     assert report["value"]["uri"] == stored["uri"].replace("summarize_orders", "report")
-    assert report["value"]["sha256"] == hashlib.sha256(text).hexdigest()
+    assert report["value"]["blake3"] == blake3(text).hexdigest()
     assert not (project / ".airflow" / "stand-in.env").exists()  # stopped with ./dev run
     assert port_is_free(int(started[1]))  # its server too

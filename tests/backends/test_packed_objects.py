@@ -15,6 +15,7 @@ import hashlib
 import json
 
 import pytest
+from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
 
 from tests.backends.xcom_rows import HERE, KEY, RUN, load, store
@@ -38,8 +39,18 @@ def test_the_object_alone_holds_the_values_json(store_root, layers):
     assert data == compact(RECORDS)  # any tool reads it as JSON
     assert reference["packed"] == [] and reference["json_bytes"] == len(data) > 16 * 2**20
     assert reference["bytes"] == len(data)
-    assert reference["sha256"] == hashlib.sha256(data).hexdigest()
+    assert reference["blake3"] == blake3(data).hexdigest() and "sha256" not in reference
     assert load(reference) == RECORDS
+
+
+def test_a_row_written_with_a_sha256_is_still_checked_with_it(store_root, layers):
+    """Rows written before the checksum was BLAKE3 record a SHA-256 of the same bytes."""
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS)
+    earlier = {k: v for k, v in reference.items() if k != "blake3"}
+    assert load(earlier | {"sha256": hashlib.sha256(compact(RECORDS)).hexdigest()}) == RECORDS
+    with pytest.raises(XComLayerError, match="its checksum differs from the one recorded"):
+        load(earlier | {"sha256": hashlib.sha256(b"other").hexdigest()})
 
 
 def test_a_compressed_object_is_a_gzip_file_and_the_row_says_so(store_root, layers):
@@ -71,7 +82,7 @@ def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_
     assert encryption["layer"] == "encryption" and encryption["key_id"] == "current"
     assert b"order-" not in data and not data.startswith(b"\x1f\x8b")  # neither JSON nor gzip
     assert "ciphertext" not in reference and len(json.dumps(reference)) < 1000
-    assert "sha256" not in reference  # the tag authenticates every byte of the object
+    assert {"blake3", "sha256"}.isdisjoint(reference)  # the tag authenticates every byte
     assert load(reference) == RECORDS
 
 
@@ -180,7 +191,7 @@ def test_a_row_without_a_checksum_is_read_only_behind_a_tag(store_root, layers, 
         encryption_keys=TEST_ENCRYPTION_KEYS,
     )
     reference = store(RECORDS)
-    reference.pop("sha256", None)
+    reference.pop("blake3", None)
     if "encryption" in layer_names:  # claim gzip was applied last, so the tag is not outermost
         reference["packed"] = reference["packed"][::-1]
     with pytest.raises(XComLayerError) as refused:
@@ -293,3 +304,29 @@ def test_objects_written_before_packing_are_still_read(store_root, layers):
         "xcom": {**HERE, "key": KEY},
     }
     assert load(earlier) == RECORDS[:1000]
+
+
+def test_a_worker_without_blake3_is_told_to_install_it_and_writes_nothing(
+    store_root, layers, monkeypatch
+):
+    import sys
+
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS[:10])
+    monkeypatch.setitem(sys.modules, "blake3", None)  # as if the package were not installed
+    message = (
+        "The object_storage layer checks every object with BLAKE3, and the blake3 package is not "
+        "installed on this worker. Install it (pip install blake3) where tasks run."
+    )
+    with pytest.raises(XComLayerError) as refused:
+        store(RECORDS[:10], key="another_key_v1")
+    assert str(refused.value) == message
+    assert (
+        not (store_root / "xcom")
+        .joinpath(*reference["uri"].split("/")[-5:-1])
+        .joinpath("another_key_v1.json")
+        .exists()
+    )
+    with pytest.raises(XComLayerError) as unread:
+        load(reference)
+    assert str(unread.value) == message

@@ -41,7 +41,7 @@ def comparable(run_id: str, xcoms, replacements: dict[str, str] | None = None) -
 
 # What an object reference records of the object's contents: its digest, its size, and the size
 # of the JSON it holds.
-OBJECT_SIZE_AND_DIGEST = ("sha256", "bytes", "json_bytes")
+OBJECT_SIZE_AND_DIGEST = ("blake3", "bytes", "json_bytes")
 
 
 def mentions_data_folder(value) -> bool:
