@@ -289,7 +289,7 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
-            out, ["store", "bytes", "competitor", "median_s", "peak_over_value"]
+            out, ["store", "bytes", "competitor", "median_s", "rounds", "peak_over_value"]
         )
         writer.writeheader()
         for row in rows:
@@ -306,7 +306,7 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB; Python "
         f"{platform.python_version()}, Airflow {version('apache-airflow')}, "
         f"common-io provider {version('apache-airflow-providers-common-io')}, "
-        f"s3fs {version('s3fs')}, moto {version('moto')}"
+        f"s3fs {version('s3fs')}, moto {version('moto')}, blake3 {version('blake3')}"
     )
 
 
