@@ -152,6 +152,12 @@ def use_competitor(name: str, base: str) -> None:
         del os.environ[variable]
     os.environ.pop("AIRFLOW__CORE__XCOM_BACKEND", None)
     if name == "official":
+        # The official backend caches its options for the process: without this, the local
+        # store's rounds would still write to the S3 path of the rounds before them.
+        from airflow.providers.common.io.xcom import backend
+
+        for cached in (backend._get_base_path, backend._get_threshold, backend._get_compression):
+            cached.cache_clear()
         os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = OFFICIAL
         os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH"] = f"{base}/official"
         os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD"] = "0"

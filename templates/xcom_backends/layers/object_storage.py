@@ -61,6 +61,7 @@ MAX_PART_CHARS = 128
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
+THREADED_CHECKSUM_BYTES = 8 * 2**20  # from here, hashing a whole object on every core is faster
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
 MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
@@ -205,8 +206,9 @@ def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
     )
 
 
-def new_checksum():
-    """A BLAKE3 hasher (the row's ``blake3``); one thread: on 1 MiB chunks, faster than several."""
+def new_checksum(whole: bytes | None = None):
+    """A BLAKE3 hasher (the row's ``blake3``): one thread for the 1 MiB chunks of a write, every
+    core for a whole object of ``THREADED_CHECKSUM_BYTES`` or more (each is the faster there)."""
     try:
         from blake3 import blake3
     except ImportError as error:
@@ -214,15 +216,16 @@ def new_checksum():
             "The object_storage layer checks every object with BLAKE3, and the blake3 package is "
             "not installed on this worker. Install it (pip install blake3) where tasks run."
         ) from error
-    return blake3()
+    if whole is None:
+        return blake3()
+    threads = blake3.AUTO if len(whole) >= THREADED_CHECKSUM_BYTES else 1
+    return blake3(whole, max_threads=threads)
 
 
 def checksum_matches(reference: dict, data: bytes) -> bool:
     """Whether ``data`` has the checksum the row records: ``blake3``, or an earlier ``sha256``."""
     if reference.get("blake3") is not None:
-        digest = new_checksum()
-        digest.update(data)
-        return digest.hexdigest() == reference["blake3"]
+        return new_checksum(data).hexdigest() == reference["blake3"]
     return hashlib.sha256(data).hexdigest() == reference.get("sha256")
 
 
@@ -304,6 +307,16 @@ def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
     )
 
 
+def json_chunks(text: str) -> Iterator[bytes | memoryview]:
+    """The JSON text's bytes, ``CHUNK_BYTES`` at a time: encoded at once up to ``BLOCK_BYTES`` (one
+    copy), slice by slice above it (a chunk more in memory, never the whole text twice)."""
+    if len(text) <= BLOCK_BYTES:
+        yield from _pieces(text.encode("ascii"))
+        return
+    for start in range(0, len(text), CHUNK_BYTES):
+        yield text[start : start + CHUNK_BYTES].encode("ascii")
+
+
 def _pieces(data: bytes) -> Iterator[memoryview]:
     view = memoryview(data)
     for start in range(0, len(view), CHUNK_BYTES):
@@ -353,9 +366,7 @@ class ObjectStorageLayer:
         text = json_text(payload)
         sample = text[:SAMPLE_CHARS].encode("ascii")
         streams = [s for p in packers if (s := p.packing(len(text), sample, address))]
-        chunks = (
-            text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
-        )
+        chunks = json_chunks(text)
         # The stream packed last covers the whole object: if it authenticates, no checksum.
         authenticated = bool(streams) and getattr(streams[-1], "authenticates", False)
         reference = write_object(
