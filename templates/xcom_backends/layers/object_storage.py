@@ -307,16 +307,6 @@ def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
     )
 
 
-def json_chunks(text: str) -> Iterator[bytes | memoryview]:
-    """The JSON text's bytes, ``CHUNK_BYTES`` at a time: encoded at once up to ``BLOCK_BYTES`` (one
-    copy), slice by slice above it (a chunk more in memory, never the whole text twice)."""
-    if len(text) <= BLOCK_BYTES:
-        yield from _pieces(text.encode("ascii"))
-        return
-    for start in range(0, len(text), CHUNK_BYTES):
-        yield text[start : start + CHUNK_BYTES].encode("ascii")
-
-
 def _pieces(data: bytes) -> Iterator[memoryview]:
     view = memoryview(data)
     for start in range(0, len(view), CHUNK_BYTES):
@@ -366,7 +356,11 @@ class ObjectStorageLayer:
         text = json_text(payload)
         sample = text[:SAMPLE_CHARS].encode("ascii")
         streams = [s for p in packers if (s := p.packing(len(text), sample, address))]
-        chunks = json_chunks(text)
+        # Slice by slice: a chunk more in memory, never the whole text twice (encoding it at once
+        # measured no faster, and at 1 and 10 MiB a whole value more at the peak).
+        chunks = (
+            text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
+        )
         # The stream packed last covers the whole object: if it authenticates, no checksum.
         authenticated = bool(streams) and getattr(streams[-1], "authenticates", False)
         reference = write_object(
