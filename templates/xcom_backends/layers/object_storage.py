@@ -106,7 +106,7 @@ def object_path(
     """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded.
 
     Joined as one relative path (no part holds a ``/``): the same path as joining part by part,
-    at half the cost of building it.
+    built with one join instead of five.
     """
     parts = (
         path_part(address.dag_id, "DAG id", address),
