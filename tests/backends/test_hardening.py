@@ -328,18 +328,13 @@ def test_an_object_path_is_the_uri_earlier_rows_recorded(base):
     written before still pass the own-object check."""
     from airflow.sdk import ObjectStoragePath
     from xcom_backends.base import XComAddress
-    from xcom_backends.layers.object_storage import object_path, path_part
+    from xcom_backends.layers.object_storage import object_path, path_parts
 
     root = ObjectStoragePath(base)
     for address in (
         XComAddress("exports", RUN, "export_orders", -1, KEY),
         XComAddress("a/../b", "run with spaces ü", "t." + "x" * 200, 7, "k/v%"),
     ):
-        parts = (
-            path_part(address.dag_id, "DAG id", address),
-            path_part(address.run_id, "run id", address),
-            path_part(address.task_id, "task id", address),
-            str(address.map_index),
-            f"{path_part(address.key, 'key', address)}.json",
-        )
+        parts = path_parts(address, ".json")
         assert str(object_path(address, ".json", root)) == str(root.joinpath(*parts))
+    assert str(root.joinpath(*parts)).startswith(f"{root}/a%2F%2E%2E%2Fb/run%20with%20spaces%20")

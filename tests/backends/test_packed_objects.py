@@ -26,6 +26,15 @@ RECORDS = [{"order": f"order-{n:08d}", "rows": n % 977, "ok": n % 3 == 0} for n 
 DESCRIBED = f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN})"
 
 
+def offload_with(layers, store_root, layer_names: str) -> None:
+    """Enable ``layer_names`` with objects under the test store and the tests' encryption keys."""
+    layers(
+        layer_names,
+        object_storage_path=str(store_root / "xcom"),
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+    )
+
+
 def compact(value) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
@@ -69,11 +78,7 @@ def test_a_compressed_object_is_a_gzip_file_and_the_row_says_so(store_root, laye
 def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_root, layers):
     from airflow.sdk import ObjectStoragePath
 
-    layers(
-        "compression, encryption, object_storage",
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, "compression, encryption, object_storage")
     reference = store(RECORDS)
     data = ObjectStoragePath(reference["uri"]).read_bytes()
     compression, encryption = reference["packed"]
@@ -140,11 +145,7 @@ def test_a_truncated_or_grown_object_is_reported_by_its_size(store_root, layers,
     """Whatever its packing; a grown object is not read past the recorded size plus one byte."""
     from airflow.sdk import ObjectStoragePath
 
-    layers(
-        layer_names,
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, layer_names)
     reference = store(RECORDS)
     path = damage_the_object(reference, "truncated")
     with pytest.raises(XComLayerError) as refused:
@@ -162,11 +163,7 @@ def test_a_truncated_or_grown_object_is_reported_by_its_size(store_root, layers,
 
 def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers):
     """Also when the damage first breaks gzip on the way: the tag over the whole object decides."""
-    layers(
-        "compression, encryption, object_storage",
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, "compression, encryption, object_storage")
     reference = store(RECORDS)
     damage_the_object(reference, "flipped byte")
     with pytest.raises(XComLayerError) as refused:
@@ -185,11 +182,7 @@ def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers):
 def test_a_row_without_a_checksum_is_read_only_behind_a_tag(store_root, layers, layer_names):
     """A forged row that drops the checksum (or reorders the packing so that the tag no longer
     covers the object) is refused before anything is read."""
-    layers(
-        layer_names,
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, layer_names)
     reference = store(RECORDS)
     reference.pop("blake3", None)
     if "encryption" in layer_names:  # claim gzip was applied last, so the tag is not outermost
@@ -206,11 +199,7 @@ def test_an_encrypted_object_written_with_a_checksum_is_still_read(store_root, l
     """Rows of encrypted objects written before the tag replaced the checksum: both are checked."""
     from airflow.sdk import ObjectStoragePath
 
-    layers(
-        "encryption, object_storage",
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, "encryption, object_storage")
     reference = store(RECORDS)
     data = ObjectStoragePath(reference["uri"]).read_bytes()
     assert load(reference | {"sha256": hashlib.sha256(data).hexdigest()}) == RECORDS
@@ -224,11 +213,7 @@ def test_an_object_rewritten_with_a_matching_checksum_still_fails_authentication
     """Whoever can write the store and the row cannot make the encryption layer accept bytes."""
     from airflow.sdk import ObjectStoragePath
 
-    layers(
-        "encryption, object_storage",
-        object_storage_path=str(store_root / "xcom"),
-        encryption_keys=TEST_ENCRYPTION_KEYS,
-    )
+    offload_with(layers, store_root, "encryption, object_storage")
     reference = store({"customer_id": 42})
     path = ObjectStoragePath(reference["uri"])
     forged = bytes(len(path.read_bytes()))

@@ -100,6 +100,17 @@ def base_path() -> ObjectStoragePath:
     return base
 
 
+def path_parts(address: XComAddress, suffix: str) -> tuple[str, ...]:
+    """``<dag_id>``, ``<run_id>``, ``<task_id>``, ``<map_index>``, ``<key><suffix>``, encoded."""
+    return (
+        path_part(address.dag_id, "DAG id", address),
+        path_part(address.run_id, "run id", address),
+        path_part(address.task_id, "task id", address),
+        str(address.map_index),
+        f"{path_part(address.key, 'key', address)}{suffix}",
+    )
+
+
 def object_path(
     address: XComAddress, suffix: str, base: ObjectStoragePath | None = None
 ) -> ObjectStoragePath:
@@ -108,14 +119,7 @@ def object_path(
     Joined as one relative path (no part holds a ``/``): the same path as joining part by part,
     built with one join instead of five.
     """
-    parts = (
-        path_part(address.dag_id, "DAG id", address),
-        path_part(address.run_id, "run id", address),
-        path_part(address.task_id, "task id", address),
-        str(address.map_index),
-        f"{path_part(address.key, 'key', address)}{suffix}",
-    )
-    return (base or base_path()).joinpath("/".join(parts))
+    return (base or base_path()).joinpath("/".join(path_parts(address, suffix)))
 
 
 def _open_for_writing(target: ObjectStoragePath):
@@ -222,11 +226,18 @@ def new_checksum(whole: bytes | None = None):
     return blake3(whole, max_threads=threads)
 
 
+def recorded_checksum(reference: dict) -> str | None:
+    """The checksum field the row records: ``blake3``, an earlier ``sha256``, or None."""
+    return next((f for f in ("blake3", "sha256") if reference.get(f) is not None), None)
+
+
 def checksum_matches(reference: dict, data: bytes) -> bool:
-    """Whether ``data`` has the checksum the row records: ``blake3``, or an earlier ``sha256``."""
-    if reference.get("blake3") is not None:
-        return new_checksum(data).hexdigest() == reference["blake3"]
-    return hashlib.sha256(data).hexdigest() == reference.get("sha256")
+    """Whether ``data`` has the checksum the row records (False if it records none)."""
+    field = recorded_checksum(reference)
+    if field is None:
+        return False
+    digest = new_checksum(data) if field == "blake3" else hashlib.sha256(data)
+    return digest.hexdigest() == reference[field]
 
 
 def _changed(path, address: XComAddress, how: str = CHECKSUM_DIFFERS) -> XComLayerError:
@@ -260,7 +271,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             f"{address.describe()} has a reference with no usable json_bytes: the row was not "
             "written by this backend. Nothing was read; re-run the task that pushed it."
         )
-    checksum = reference.get("blake3") or reference.get("sha256")
+    checksum = recorded_checksum(reference)
     authenticated = bool(streams) and getattr(streams[0], "authenticates", False)
     if checksum is None and not authenticated:
         raise XComLayerError(
