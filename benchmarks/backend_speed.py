@@ -16,7 +16,7 @@ every round and compared by their medians:
 - the layered backend from templates/ with each layer combination of ``COMBINATIONS``.
 
 Stores: ``s3`` on a local moto server (started here, as the tests start it) and ``local``, a
-folder (``file://``). The value is text that gzips to about 0.76 of its size (base64 of random
+folder (``file://``). The value is text that compresses to about 0.76 of its size (base64 of random
 bytes), so compression has something, but not much, to do.
 
 Peak memory is measured in a fresh process per store, competitor and size: after one small
@@ -27,9 +27,9 @@ size before it is reported as a multiple of the value's JSON size.
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
 tracked is written unless asked (beside the CSV: the plot, ``.png``, and the site's tables,
-``.md``). ``--replot`` draws both again from that CSV. ``--codecs``
-only times gzip's levels on that value and on JSON records (how the compression layer's default
-level was chosen); ``--checksums`` only times SHA-256 and BLAKE3 over the value in the layer's
+``.md``). ``--replot`` draws both again from that CSV. ``--codecs`` only times zstd's, gzip's and
+lz4's levels on that value and on JSON records (how the compression layer's default codec and
+level were chosen); ``--checksums`` only times SHA-256 and BLAKE3 over the value in the layer's
 1 MiB chunks (how the object_storage layer's checksum was chosen).
 """
 
@@ -84,26 +84,36 @@ def records_value(size: int) -> list[dict]:
 
 
 def codec_table(sizes: list[int], rounds: int) -> None:
-    """gzip's levels on both kinds of value, as a Markdown table: median time and the share of
-    the size left (``--codecs > docs/measured/gzip_levels.md`` is the site's copy)."""
-    import gzip
+    """zstd's and gzip's levels as the compression layer runs them, and lz4, on both kinds of
+    value, as a Markdown table: median times and the share of the size left
+    (``--codecs > docs/measured/codecs.md`` is the site's copy)."""
+    import lz4.frame
+    from xcom_backends.layers.compression import CODECS
 
-    print("| value | JSON size | level | median time | speed | size after |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    codecs = [
+        (codec, level, CODECS[codec][0].compress, CODECS[codec][0].decompress)
+        for codec, levels in (("zstd", (1, 3, 9)), ("gzip", (1, 6, 9)))
+        for level in levels
+    ] + [("lz4", 0, lambda data, level: lz4.frame.compress(data, level), lz4.frame.decompress)]
+    print("| value | JSON size | codec | level | compress | speed | unpack | size after |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         for kind, value in (("text", text_value(size)), ("records", records_value(size))):
             data = json.dumps(value, separators=(",", ":")).encode()
-            for level in (1, 6, 9):
-                times, packed = [], b""
+            for codec, level, compress, unpack in codecs:
+                packing, unpacking, packed = [], [], b""
                 for _ in range(rounds):
                     start = time.perf_counter()
-                    packed = gzip.compress(data, compresslevel=level, mtime=0)
-                    times.append(time.perf_counter() - start)
-                elapsed = statistics.median(times)
-                speed = len(data) / 2**20 / elapsed
+                    packed = compress(data, level)
+                    packing.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    assert unpack(packed) == data
+                    unpacking.append(time.perf_counter() - start)
+                elapsed, unpacked = statistics.median(packing), statistics.median(unpacking)
                 print(
-                    f"| {kind} | {human(len(data))} | {level} | {elapsed * 1000:.1f} ms | "
-                    f"{speed:.0f} MiB/s | {len(packed) / len(data):.2f} |"
+                    f"| {kind} | {human(len(data))} | {codec} | {level} | "
+                    f"{elapsed * 1000:.1f} ms | {len(data) / 2**20 / elapsed:.0f} MiB/s | "
+                    f"{unpacked * 1000:.1f} ms | {len(packed) / len(data):.2f} |"
                 )
     print(f"\nMachine: {machine()}. Medians of {rounds} runs.")
 
@@ -312,7 +322,8 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB; Python "
         f"{platform.python_version()}, Airflow {version('apache-airflow')}, "
         f"common-io provider {version('apache-airflow-providers-common-io')}, "
-        f"s3fs {version('s3fs')}, moto {version('moto')}, blake3 {version('blake3')}"
+        f"s3fs {version('s3fs')}, moto {version('moto')}, blake3 {version('blake3')}, "
+        f"zstandard {version('zstandard')}, lz4 {version('lz4')}"
     )
 
 
@@ -400,7 +411,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the fresh-process probes")
     parser.add_argument("--csv", type=Path, help="write every figure to this CSV (and plot it)")
     parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
-    parser.add_argument("--codecs", action="store_true", help="only time gzip's levels")
+    parser.add_argument("--codecs", action="store_true", help="only time the codecs' levels")
     parser.add_argument("--checksums", action="store_true", help="only time the checksums")
     parser.add_argument("--probe-memory", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -64,6 +64,21 @@ def test_every_backend_choice_has_one_row_in_the_table():
     assert stores == set(QUESTIONS["_stores"])
 
 
+def test_a_layers_dependencies_are_pinned_as_this_repository_tests_them():
+    """A generated project gets the package versions the cookbook's own check ran with."""
+    locked = {
+        package["name"]: package["version"]
+        for package in tomllib.loads((REPO_ROOT / "uv.lock").read_text())["package"]
+    }
+    layers = {layer for row in QUESTIONS["_xcom_backends"].values() for layer in
+              row["layers"].split(", ")}  # fmt: skip
+    assert set(QUESTIONS["_layer_dependencies"]) <= layers
+    for layer, pins in QUESTIONS["_layer_dependencies"].items():
+        for pin in pins:
+            name, version = pin.split("==")
+            assert locked[name] == version, f"{layer}: {pin}, but uv.lock has {locked[name]}"
+
+
 def clean_environment() -> dict[str, str]:
     """The environment of a fresh shell: none of this session's Airflow or venv settings."""
     return environment_without_airflow(

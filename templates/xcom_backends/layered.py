@@ -21,7 +21,7 @@ then passed through the enabled layers in this fixed order, whatever order ``lay
 2. ``contracts``       enforces declared producers, readers, sizes, types (layers/contracts.py)
 3. ``sealed``          encrypts a contract's value for its readers' keys (layers/sealed.py)
 4. ``size_guard``      refuses values over ``max_bytes`` (layers/size_guard.py)
-5. ``compression``     gzips values of ``compression_min_bytes`` or more (layers/compression.py)
+5. ``compression``     compresses values (zstd or gzip) that halve (layers/compression.py)
 6. ``encryption``      encrypts values with AES-GCM (layers/encryption.py)
 7. ``object_storage``  writes values to object storage, keeps a reference (layers/object_storage.py)
 

@@ -240,16 +240,55 @@ def test_a_value_nested_too_deep_names_the_xcom_and_the_fix(layers):
     assert "Fix: push a flat value (ids, counts, a URI)" in message
 
 
-def test_a_corrupt_gzip_row_names_the_xcom_and_the_layer(layers):
-    layers("compression", compression_min_bytes="0")
+@pytest.mark.parametrize(("codec", "failure"), [("zstd", "ZstdError"), ("gzip", "BadGzipFile")])
+def test_a_corrupt_compressed_row_names_the_xcom_and_the_layer(layers, codec, failure):
+    layers("compression", compression_min_bytes="0", compression_codec=codec)
     envelope = store(["row"] * 100)
-    envelope["gzip_base64"] = base64.b64encode(b"this is not gzip").decode()
+    envelope[f"{codec}_base64"] = base64.b64encode(b"this is not compressed").decode()
     with pytest.raises(XComLayerError) as refused:
         load(envelope)
     assert str(refused.value).startswith(
         f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) could not be read by the "
-        "'compression' layer: BadGzipFile:"
+        f"'compression' layer: {failure}:"
     )
+
+
+def test_a_zstd_row_that_claims_more_than_it_can_hold_is_not_unpacked(layers):
+    """The frame's recorded size would be the buffer: over zstd's ceiling, nothing is allocated."""
+    import zstandard
+
+    layers("compression", compression_min_bytes="0")
+    envelope = store(["row"] * 100)
+    # A frame header (magic, one-segment descriptor, 8-byte content size) and one empty block.
+    bomb = b"\x28\xb5\x2f\xfd\xe0" + (2**40).to_bytes(8, "little") + b"\x01\x00\x00"
+    assert zstandard.frame_content_size(bomb) == 2**40
+    envelope["zstd_base64"] = base64.b64encode(bomb).decode()
+    with pytest.raises(XComLayerError) as refused:
+        load(envelope)
+    assert str(refused.value) == (
+        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) could not be read by the "
+        "'compression' layer: ValueError: the zstd frame claims more than it can hold. The "
+        "stored row is damaged or was not written by this backend; nothing was returned. Re-run "
+        "the task that pushed it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("codec", "level", "message"),
+    [
+        ("lz4", "1", "[xcom_layers] compression_codec is 'lz4'; the layer writes zstd or gzip. "
+         "Set compression_codec = zstd (the default) or gzip."),
+        ("zstd", "23", "[xcom_layers] compression_level is 23; zstd's levels are 1 to 22 (1 "
+         "fastest). Set compression_level = 1 for the default."),
+        ("gzip", "10", "[xcom_layers] compression_level is 10; gzip's levels are 1 to 9 (1 "
+         "fastest). Set compression_level = 1 for the default."),
+    ],
+)  # fmt: skip
+def test_a_codec_or_level_the_layer_cannot_use_is_named_with_the_fix(layers, codec, level, message):
+    layers("compression", compression_codec=codec, compression_level=level)
+    with pytest.raises(XComLayerError) as refused:
+        store(["row"] * 100)
+    assert str(refused.value) == message
 
 
 @pytest.mark.parametrize(

@@ -260,7 +260,7 @@ def test_compression_shrinks_large_values_and_leaves_small_ones(layers):
     small, large = store("tiny"), store(["same row"] * 500)
     assert small == "tiny"
     assert large["__xcom_layer__"] == "compression"
-    assert len(large["gzip_base64"]) < len(json.dumps(["same row"] * 500)) / 20
+    assert len(large["zstd_base64"]) < len(json.dumps(["same row"] * 500)) / 20
     assert load(large) == ["same row"] * 500
 
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 
 import pytest
+import zstandard
 from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
 
@@ -33,6 +34,13 @@ def offload_with(layers, store_root, layer_names: str) -> None:
         object_storage_path=str(store_root / "xcom"),
         encryption_keys=TEST_ENCRYPTION_KEYS,
     )
+
+
+def stored_names(reference: dict) -> list[str]:
+    """The names of the objects in the folder of ``reference``'s object (its XCom's task)."""
+    from airflow.sdk import ObjectStoragePath
+
+    return [path.name for path in ObjectStoragePath(reference["uri"]).parent.iterdir()]
 
 
 def compact(value) -> bytes:
@@ -62,17 +70,48 @@ def test_a_row_written_with_a_sha256_is_still_checked_with_it(store_root, layers
         load(earlier | {"sha256": hashlib.sha256(b"other").hexdigest()})
 
 
-def test_a_compressed_object_is_a_gzip_file_and_the_row_says_so(store_root, layers):
+UNPACK = {"zstd": zstandard.ZstdDecompressor().decompress, "gzip": gzip.decompress}
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+@pytest.mark.parametrize("codec", ["zstd", "gzip"])
+def test_a_compressed_object_is_a_plain_file_of_its_codec_and_the_row_says_so(
+    store_root, layers, codec
+):
     from airflow.sdk import ObjectStoragePath
 
-    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    options = {} if codec == "zstd" else {"compression_codec": codec}  # zstd is the default
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"), **options)
     reference = store(RECORDS)
     data = ObjectStoragePath(reference["uri"]).read_bytes()
-    assert gzip.decompress(data) == compact(RECORDS)
-    assert reference["packed"] == [{"layer": "compression", "codec": "gzip"}]
+    assert UNPACK[codec](data) == compact(RECORDS)  # zstd -d, gunzip
+    assert reference["packed"] == [{"layer": "compression", "codec": codec}]
     assert reference["bytes"] == len(data) < reference["json_bytes"] / 5
-    assert "gzip_base64" not in json.dumps(reference)
+    assert "_base64" not in json.dumps(reference)
     assert load(reference) == RECORDS
+
+
+def test_rows_of_either_codec_stay_readable_when_the_codec_changes(store_root, layers):
+    """gzip was the only codec before zstd: its objects and its in-row envelopes are still read."""
+    path = str(store_root / "xcom")
+    layers("compression", compression_codec="gzip", compression_min_bytes="0")
+    in_row = store(RECORDS[:1000])
+    layers("compression, object_storage", object_storage_path=path, compression_codec="gzip")
+    in_object = store(RECORDS, key="orders_export_v2")
+    assert "gzip_base64" in in_row and in_object["packed"][0]["codec"] == "gzip"
+    layers("compression, object_storage", object_storage_path=path, compression_codec="zstd")
+    assert load(in_row) == RECORDS[:1000]
+    assert load(in_object, key="orders_export_v2") == RECORDS
+    assert store(RECORDS[:1000])["packed"] == [{"layer": "compression", "codec": "zstd"}]
+
+
+def test_a_value_zstd_shrinks_a_thousandfold_is_read_back(store_root, layers):
+    """More than deflate can (about 1032 times): the row's size bound follows the codec."""
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    blank = ["." * 2**20] * 8
+    reference = store(blank)
+    assert reference["json_bytes"] > 1100 * reference["bytes"]
+    assert load(reference) == blank
 
 
 def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_root, layers):
@@ -82,10 +121,10 @@ def test_an_encrypted_object_holds_ciphertext_and_the_row_only_its_header(store_
     reference = store(RECORDS)
     data = ObjectStoragePath(reference["uri"]).read_bytes()
     compression, encryption = reference["packed"]
-    assert compression == {"layer": "compression", "codec": "gzip"}
+    assert compression == {"layer": "compression", "codec": "zstd"}
     assert sorted(encryption) == ["key_id", "layer", "nonce", "tag"]
     assert encryption["layer"] == "encryption" and encryption["key_id"] == "current"
-    assert b"order-" not in data and not data.startswith(b"\x1f\x8b")  # neither JSON nor gzip
+    assert b"order-" not in data and not data.startswith(ZSTD_MAGIC)  # neither JSON nor zstd
     assert "ciphertext" not in reference and len(json.dumps(reference)) < 1000
     assert {"blake3", "sha256"}.isdisjoint(reference)  # the tag authenticates every byte
     assert load(reference) == RECORDS
@@ -238,23 +277,48 @@ def test_a_packed_object_needs_its_layers_on_the_reader(store_root, layers):
     )
 
 
-def test_a_row_whose_packing_does_not_match_its_object_names_the_xcom(store_root, layers):
-    """A forged row that keeps the object and its checksum but claims it is gzipped."""
+@pytest.mark.parametrize(("codec", "failure"), [("zstd", "ZstdError"), ("gzip", "error")])
+def test_a_row_whose_packing_does_not_match_its_object_names_the_xcom(
+    store_root, layers, codec, failure
+):
+    """A forged row that keeps the object and its checksum but claims it is compressed."""
     from airflow.sdk import ObjectStoragePath
 
     layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
     reference = store({"customer_id": 42})
     assert reference["packed"] == []  # too small to compress
-    reference["packed"] = [{"layer": "compression", "codec": "gzip"}]
+    reference["packed"] = [{"layer": "compression", "codec": codec}]
     with pytest.raises(XComLayerError) as refused:
         load(reference)
     path = ObjectStoragePath(reference["uri"])
     assert str(refused.value).startswith(
-        f"The object behind {DESCRIBED}, {path}, does not unpack as its row says (error: "
+        f"The object behind {DESCRIBED}, {path}, does not unpack as its row says ({failure}: "
     )
     assert str(refused.value).endswith(
         "the row's packing does not match the object. Nothing was returned; re-run the task that "
         "pushed it."
+    )
+
+
+@pytest.mark.parametrize("codec", ["zstd", "gzip"])
+def test_a_compressed_object_cut_short_with_a_matching_row_is_not_returned(
+    store_root, layers, codec
+):
+    """Whoever rewrites the object and its row's checksum and size still gets no value."""
+    from airflow.sdk import ObjectStoragePath
+
+    options = {"compression_codec": codec}
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"), **options)
+    reference = store(RECORDS)
+    path = ObjectStoragePath(reference["uri"])
+    cut = path.read_bytes()[: reference["bytes"] // 2]
+    path.write_bytes(cut)
+    reference |= {"bytes": len(cut), "blake3": blake3(cut).hexdigest()}
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert (
+        f"does not unpack as its row says (ValueError: the {codec} stream ends before its end "
+        "marker)" in str(refused.value)
     )
 
 
@@ -306,12 +370,36 @@ def test_a_worker_without_blake3_is_told_to_install_it_and_writes_nothing(
     with pytest.raises(XComLayerError) as refused:
         store(RECORDS[:10], key="another_key_v1")
     assert str(refused.value) == message
-    assert (
-        not (store_root / "xcom")
-        .joinpath(*reference["uri"].split("/")[-5:-1])
-        .joinpath("another_key_v1.json")
-        .exists()
-    )
+    assert not any(name.startswith("another_key_v1") for name in stored_names(reference))
     with pytest.raises(XComLayerError) as unread:
         load(reference)
     assert str(unread.value) == message
+
+
+def test_a_worker_without_zstandard_is_told_how_to_go_on_and_writes_nothing(
+    store_root, layers, monkeypatch
+):
+    import sys
+
+    path = str(store_root / "xcom")
+    layers("compression, object_storage", object_storage_path=path)
+    reference = store(RECORDS[:10_000])
+    assert reference["packed"] == [{"layer": "compression", "codec": "zstd"}]
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if the package were not installed
+    message = (
+        "The compression layer's codec is zstd, and the zstandard package is not installed on "
+        "this worker. Install it (pip install zstandard) where tasks run, or set [xcom_layers] "
+        "compression_codec = gzip (rows already written with zstd need it)."
+    )
+    with pytest.raises(XComLayerError) as refused:
+        store(RECORDS[:10_000], key="another_key_v1")
+    assert str(refused.value) == message
+    assert not any(name.startswith("another_key_v1") for name in stored_names(reference))
+    with pytest.raises(XComLayerError) as unread:
+        load(reference)
+    assert str(unread.value) == message
+    layers("compression, object_storage", object_storage_path=path, compression_codec="gzip")
+    assert (
+        load(store(RECORDS[:10_000], key="another_key_v1"), key="another_key_v1")
+        == (RECORDS[:10_000])
+    )

@@ -107,6 +107,7 @@ class AesGcmStream:
     """
 
     authenticates = True
+    max_expansion = 1  # unpacked / packed: ciphertext is as long as the plaintext
 
     def __init__(self, key_id: str, key: bytes, address: XComAddress, header=None) -> None:
         self.key_id, self.address = key_id, address

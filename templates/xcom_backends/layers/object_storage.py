@@ -47,6 +47,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -64,7 +65,6 @@ BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PU
 THREADED_CHECKSUM_BYTES = 8 * 2**20  # from here, hashing a whole object on every core is faster
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
-MAX_EXPANSION = 1100  # json_bytes / bytes: gzip never expands more than about 1032 times
 
 
 def path_part(text: str, what: str, address: XComAddress) -> str:
@@ -264,9 +264,8 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
     made of the bytes on the way. Nothing is parsed until every stream finished.
     """
     size, stored = reference.get("json_bytes"), reference.get("bytes")
-    if not (
-        isinstance(size, int) and isinstance(stored, int) and 0 <= size <= MAX_EXPANSION * stored
-    ):
+    expansion = math.prod(stream.max_expansion for stream in streams)  # what a codec can inflate
+    if not (isinstance(size, int) and isinstance(stored, int) and 0 <= size <= expansion * stored):
         raise XComLayerError(
             f"{address.describe()} has a reference with no usable json_bytes: the row was not "
             "written by this backend. Nothing was read; re-run the task that pushed it."
