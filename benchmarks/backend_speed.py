@@ -1,12 +1,11 @@
 """Round-trip time and peak memory of the XCom backends on object storage, side by side.
 
-    uv run python benchmarks/backend_speed.py [--rounds 5] [--sizes 1024,1048576,...]
-        [--stores s3,local] [--csv docs/measured/backend_speed.csv]
+    uv run python benchmarks/backend_speed.py [--rounds 3] [--trips 5]
+        [--sizes 1024,1048576,...] [--stores s3,local] [--csv docs/measured/backend_speed.csv]
 
 One round trip is what a push and a pull cost a task: ``serialize_value`` (with the XCom's
 address, as the worker calls it), the row through JSON as the API server stores it, and
-``deserialize_value`` of that row. The competitors, run on the same value in a shuffled order in
-every round and compared by their medians:
+``deserialize_value`` of that row. The competitors, on the same value:
 
 - ``raw``: the least any backend must do: the value's JSON written to the store and read back
   with the store's own fsspec client (``ObjectStoragePath.write_bytes``/``read_bytes``), then
@@ -16,13 +15,15 @@ every round and compared by their medians:
 - the layered backend from templates/ with each layer combination of ``COMBINATIONS``.
 
 Stores: ``s3`` on a local moto server (started here, as the tests start it) and ``local``, a
-folder (``file://``). The value is text that compresses to about 0.76 of its size (base64 of random
-bytes), so compression has something, but not much, to do.
+folder (``file://``). The value is text that compresses to about 0.75 of its size (base64 of
+random bytes), so compression has something, but not much, to do.
 
-Peak memory is measured in a fresh process per store, competitor and size: after one small
-round trip (imports, clients) the value is built, Linux's peak-RSS counter is reset
-(``/proc/self/clear_refs``), one round trip runs, and the growth of the peak over the resident
-size before it is reported as a multiple of the value's JSON size.
+Each competitor runs in a fresh process per store, size and round, as a task has a process of
+its own; in every round the competitors take turns in a shuffled order. In its process: one
+small round trip (imports, clients), then the value is built, Linux's peak-RSS counter is reset
+(``/proc/self/clear_refs``) and ``--trips`` round trips run, timed. The first one's growth of the
+peak over the resident size before it is the peak memory, as a multiple of the value's JSON size.
+Reported: the median of every round's trips, and the highest peak of the rounds.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
@@ -91,7 +92,7 @@ def codec_table(sizes: list[int], rounds: int) -> None:
     from xcom_backends.layers.compression import CODECS
 
     codecs = [
-        (codec, level, CODECS[codec][0].compress, CODECS[codec][0].decompress)
+        (codec, level, CODECS[codec].compress, CODECS[codec].decompress)
         for codec, levels in (("zstd", (1, 3, 9)), ("gzip", (1, 6, 9)))
         for level in levels
     ] + [("lz4", 0, lambda data, level: lz4.frame.compress(data, level), lz4.frame.decompress)]
@@ -208,34 +209,25 @@ def start_store(store: str, home: Path) -> tuple[str, object | None]:
     return server.base_url, server
 
 
-def timing_rounds(stores: dict[str, str], sizes: list[int], rounds: int) -> list[dict]:
-    rows = []
-    for store, base in stores.items():
-        for size in sizes:
-            value = text_value(size)
-            times: dict[str, list[float]] = {name: [] for name in COMPETITORS}
-            for number in range(rounds + 1):  # the first round warms clients and caches up
-                order = list(COMPETITORS)
-                random.shuffle(order)
-                for name in order:
-                    start = time.perf_counter()
-                    back = round_trip(name, base, value, f"value_{size}")
-                    elapsed = time.perf_counter() - start
-                    if back != value:
-                        raise SystemExit(f"{name} on {store} changed a {size}-byte value")
-                    if number:
-                        times[name].append(elapsed)
-            for name, measured in times.items():
-                rows.append(
-                    {
-                        "store": store,
-                        "bytes": size,
-                        "competitor": name,
-                        "median_s": statistics.median(measured),
-                    }
-                )
-            print(f"  timed {store} {size} bytes", file=sys.stderr)
-    return rows
+def probe(name: str, base: str, size: int, trips: int) -> None:
+    """In a fresh process, as a task gets one: after one small round trip (imports, clients),
+    ``trips`` round trips of a ``size`` value, timed; the first also gives the peak memory it
+    adds over the resident size before it, as a multiple of the value's JSON size."""
+    round_trip(name, base, text_value(1024), "warm_up")
+    value = text_value(size)
+    json_size = len(json.dumps(value).encode())
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
+    before = resident_bytes("VmRSS")
+    seconds, peak = [], 0.0
+    for trip in range(trips):
+        start = time.perf_counter()
+        back = round_trip(name, base, value, f"value_{size}")
+        seconds.append(time.perf_counter() - start)
+        if trip == 0:
+            peak = (resident_bytes("VmHWM") - before) / json_size
+        if back != value:
+            raise SystemExit(f"{name} changed a {size}-byte value")
+    print(json.dumps({"seconds": seconds, "peak_over_value": peak}))
 
 
 def resident_bytes(field: str) -> int:
@@ -245,34 +237,42 @@ def resident_bytes(field: str) -> int:
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def probe_memory(name: str, base: str, size: int) -> None:
-    """In a fresh process: the peak memory one round trip adds, as a multiple of the JSON size."""
-    round_trip(name, base, text_value(1024), "warm_up")
-    value = text_value(size)
-    json_size = len(json.dumps(value).encode())
-    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
-    before = resident_bytes("VmRSS")
-    round_trip(name, base, value, f"memory_{size}")
-    print(json.dumps({"peak_over_value": (resident_bytes("VmHWM") - before) / json_size}))
+def measured_rounds(
+    stores: dict[str, str], sizes: list[int], rounds: int, trips: int
+) -> tuple[list[dict], dict[tuple, float]]:
+    """Every competitor in a fresh process per store, size and round, in a shuffled order in
+    every round: the median time over all rounds' trips, the highest peak memory of the rounds.
 
-
-def memory_rounds(stores: dict[str, str], sizes: list[int]) -> dict[tuple, float]:
-    multiples = {}
-    for store, base in stores.items():
-        for size in sizes:
-            for name in COMPETITORS:
-                probe = subprocess.run(
-                    [sys.executable, __file__, "--probe-memory", name, base, str(size)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if probe.returncode:
-                    raise SystemExit(f"{name} on {store} at {size} bytes failed:\n{probe.stderr}")
-                result = json.loads(probe.stdout.strip().splitlines()[-1])
-                multiples[store, size, name] = result["peak_over_value"]
-            print(f"  memory {store} {size} bytes", file=sys.stderr)
-    return multiples
+    A process of its own per competitor, as each task has: in one shared process the large
+    buffers one competitor frees change where glibc's allocator places the next one's (its
+    thresholds follow what was freed), which moved the others' times at 10 MiB by up to 2x.
+    """
+    seconds: dict[tuple, list[float]] = {}
+    peaks: dict[tuple, float] = {}
+    for number in range(rounds):
+        for store, base in stores.items():
+            for size in sizes:
+                order = list(COMPETITORS)
+                random.shuffle(order)
+                for name in order:
+                    probed = subprocess.run(
+                        [sys.executable, __file__, "--probe", name, base, str(size), str(trips)],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+                    if probed.returncode:
+                        raise SystemExit(f"{name} on {store} at {size} bytes:\n{probed.stderr}")
+                    result = json.loads(probed.stdout.strip().splitlines()[-1])
+                    key = (store, size, name)
+                    seconds.setdefault(key, []).extend(result["seconds"])
+                    peaks[key] = max(peaks.get(key, 0.0), result["peak_over_value"])
+                print(f"  round {number + 1}: {store} {size} bytes", file=sys.stderr)
+    rows = [
+        {"store": store, "bytes": size, "competitor": name, "median_s": statistics.median(times)}
+        for (store, size, name), times in seconds.items()
+    ]
+    return rows, peaks
 
 
 def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
@@ -301,7 +301,7 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
                 print(f"{size:>10} " + " ".join(cells))
 
 
-def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: int) -> None:
+def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
@@ -310,7 +310,7 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: 
         writer.writeheader()
         for row in rows:
             key = (row["store"], row["bytes"], row["competitor"])
-            writer.writerow(row | {"rounds": rounds, "peak_over_value": memory.get(key, "")})
+            writer.writerow(row | {"rounds": rounds, "peak_over_value": memory[key]})
 
 
 def machine() -> str:
@@ -357,8 +357,13 @@ def write_markdown(csv_path: Path, path: Path) -> None:
             continue  # below a few pages of memory the multiple says nothing
         cells = [f"{float(cell[store, size, n]['peak_over_value']):.1f}x" for n in COMPETITORS]
         lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
-    rounds = rows[0]["rounds"]
-    lines += ["", f"Machine: {machine()}. Medians of {rounds} interleaved rounds."]
+    rounds, trips = rows[0]["rounds"].split("x")
+    lines += [
+        "",
+        f"Machine: {machine()}. {rounds} rounds, each a fresh process per store, size and "
+        f"competitor in a shuffled order, with {trips} round trips in it: the median trip, and "
+        "the highest peak of the rounds (their first trip's).",
+    ]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -405,19 +410,19 @@ def plot(csv_path: Path, image: Path) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="fresh processes per competitor")
+    parser.add_argument("--trips", type=int, default=5, help="round trips in each process")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--stores", default="s3,local")
-    parser.add_argument("--no-memory", action="store_true", help="skip the fresh-process probes")
     parser.add_argument("--csv", type=Path, help="write every figure to this CSV (and plot it)")
     parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
     parser.add_argument("--codecs", action="store_true", help="only time the codecs' levels")
     parser.add_argument("--checksums", action="store_true", help="only time the checksums")
-    parser.add_argument("--probe-memory", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--probe", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.probe_memory:
-        name, base, size = args.probe_memory
-        probe_memory(name, base, int(size))
+    if args.probe:
+        name, base, size, trips = args.probe
+        probe(name, base, int(size), int(trips))
         return 0
     if args.replot:
         plot(args.replot, args.replot.with_suffix(".png"))
@@ -437,16 +442,13 @@ def main(argv: list[str]) -> int:
             for store in args.stores.split(","):
                 stores[store], server = start_store(store, Path(home))
                 servers += [server] if server else []
-            rows = timing_rounds(stores, sizes, args.rounds)
-            print_tables(rows, {})
-            memory = {} if args.no_memory else memory_rounds(stores, sizes)
+            rows, memory = measured_rounds(stores, sizes, args.rounds, args.trips)
         finally:
             for server in servers:
                 server.stop()
-    if memory:
-        print_tables(rows, memory)
+    print_tables(rows, memory)
     if args.csv:
-        write_csv(args.csv, rows, memory, args.rounds)
+        write_csv(args.csv, rows, memory, f"{args.rounds}x{args.trips}")
         plot(args.csv, args.csv.with_suffix(".png"))
         write_markdown(args.csv, args.csv.with_suffix(".md"))
     return 0

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 try:  # Airflow 3.2+: the Task SDK's own configuration
@@ -54,7 +54,7 @@ class XComAddress:
         return f"XCom {self.key!r} of task {task} (DAG {self.dag_id}, run {self.run_id})"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # the fields, in order (dataclasses.asdict deep-copies each one)
 
     def associated_data(self, context: str) -> bytes:
         """Bytes that bind a ciphertext to this XCom: AES-GCM associated data, HPKE info."""

@@ -253,6 +253,19 @@ def test_a_corrupt_compressed_row_names_the_xcom_and_the_layer(layers, codec, fa
     )
 
 
+def test_a_compressed_row_without_its_codecs_field_is_refused(layers):
+    layers("compression", compression_min_bytes="0")
+    envelope = store(["row"] * 100)
+    del envelope["zstd_base64"]
+    with pytest.raises(XComLayerError) as refused:
+        load(envelope)
+    assert str(refused.value) == (
+        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) has a compression envelope "
+        "with none of zstd_base64, gzip_base64: the row was not written by this backend. Nothing "
+        "was returned; re-run the task that pushed it."
+    )
+
+
 def test_a_zstd_row_that_claims_more_than_it_can_hold_is_not_unpacked(layers):
     """The frame's recorded size would be the buffer: over zstd's ceiling, nothing is allocated."""
     import zstandard

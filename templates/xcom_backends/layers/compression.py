@@ -11,10 +11,10 @@ Options (section ``[xcom_layers]``, env ``AIRFLOW__XCOM_LAYERS__<OPTION>``):
   Default 1: the fastest of each, and on that benchmark no larger than their default levels.
 - ``compression_min_bytes``: compress serialized values of at least this many bytes. Default 1024.
 
-A value is kept compressed only when what is stored is at most half of the value: a codec's time
-to save a quarter costs more than it saves on any store the cookbook measures. Large values are
-tried on their first 16 KiB first, so data that does not halve (ids, hashes, base64, compressed
-files) costs a fraction of a millisecond instead of a full compression.
+A value is kept compressed only when what is stored is at most half of the value
+(``WORTH_KEEPING``). Large values are tried on their first 16 KiB first, so data that does not
+halve (ids, hashes, base64, compressed files) costs a fraction of a millisecond instead of a full
+compression.
 
 A value the object_storage layer offloads is compressed on its way to the store, chunk by chunk;
 the object is a plain .zst (or .gz) file and the row says which (``"packed": [{"layer":
@@ -60,7 +60,7 @@ def zstandard_module():
 class GzipStream:
     """gzip's format (``wbits=31``), chunk by chunk: the object is a plain .gz file."""
 
-    codec = "gzip"
+    codec, highest_level = "gzip", 9
     max_expansion = 1100  # unpacked / packed: deflate never expands more than about 1032 times
 
     def __init__(self, level: int | None = None, size: int = -1) -> None:
@@ -96,7 +96,7 @@ class ZstdStream:
     """Zstandard's frame format, chunk by chunk: the object is a plain .zst file that records the
     value's size."""
 
-    codec = "zstd"
+    codec, highest_level = "zstd", 22
     # unpacked / packed: zstd's ceiling is a 128 KiB block of one byte in 4 bytes (32768 times)
     max_expansion = 33_000
 
@@ -142,7 +142,7 @@ class ZstdStream:
         return {"layer": CompressionLayer.name, "codec": self.codec}
 
 
-CODECS = {"zstd": (ZstdStream, 22), "gzip": (GzipStream, 9)}  # the stream, its highest level
+CODECS = {stream.codec: stream for stream in (ZstdStream, GzipStream)}  # the default first
 
 
 class CompressionLayer:
@@ -158,8 +158,9 @@ class CompressionLayer:
                 f"[xcom_layers] compression_codec is {codec!r}; the layer writes "
                 f"{' or '.join(CODECS)}. Set compression_codec = zstd (the default) or gzip."
             )
-        self.stream, highest = CODECS[codec]
+        self.stream = CODECS[codec]
         self.level = int_option("compression_level", 1, minimum=1)
+        highest = self.stream.highest_level
         if self.level > highest:
             raise XComLayerError(
                 f"[xcom_layers] compression_level is {self.level}; {codec}'s levels are 1 to "
@@ -180,7 +181,7 @@ class CompressionLayer:
         return {MARKER: self.name, f"{self.stream.codec}_base64": base64.b64encode(packed).decode()}
 
     def decode(self, envelope: dict, address: XComAddress) -> Any:
-        for codec, (stream, _) in CODECS.items():
+        for codec, stream in CODECS.items():
             if f"{codec}_base64" in envelope:
                 return json.loads(stream.decompress(base64.b64decode(envelope[f"{codec}_base64"])))
         raise XComLayerError(
@@ -205,4 +206,4 @@ class CompressionLayer:
                 f"read (it reads {' and '.join(CODECS)}). Nothing was returned; re-run the task "
                 "that pushed it."
             )
-        return CODECS[codec][0]()
+        return CODECS[codec]()
