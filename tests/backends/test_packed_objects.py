@@ -322,6 +322,29 @@ def test_a_compressed_object_cut_short_with_a_matching_row_is_not_returned(
     )
 
 
+@pytest.mark.parametrize(
+    ("codec", "detail"),
+    [
+        ("zstd", "the zstd frame records {json_bytes} bytes, not the {smaller} bytes"),
+        ("gzip", "it unpacks to more than the {smaller} bytes recorded"),
+    ],
+)
+def test_a_codec_unpacks_no_more_than_the_row_records(store_root, layers, codec, detail):
+    """A row whose json_bytes was lowered: zstd refuses the frame before unpacking anything,
+    gzip stops one byte past it; neither makes a buffer larger than the row says."""
+    layers(
+        "compression, object_storage",
+        object_storage_path=str(store_root / "xcom"),
+        compression_codec=codec,
+    )
+    reference = store(RECORDS)
+    json_bytes, smaller = reference["json_bytes"], reference["json_bytes"] // 2
+    with pytest.raises(XComLayerError) as refused:
+        load(reference | {"json_bytes": smaller})
+    expected = detail.format(json_bytes=json_bytes, smaller=smaller)
+    assert f"does not unpack as its row says (ValueError: {expected})" in str(refused.value)
+
+
 def test_a_recorded_size_the_object_cannot_have_is_refused_before_reading(store_root, layers):
     layers("object_storage", object_storage_path=str(store_root / "xcom"))
     reference = store({"customer_id": 42})
@@ -402,4 +425,24 @@ def test_a_worker_without_zstandard_is_told_how_to_go_on_and_writes_nothing(
     assert (
         load(store(RECORDS[:10_000], key="another_key_v1"), key="another_key_v1")
         == (RECORDS[:10_000])
+    )
+
+
+def test_a_zstd_object_whose_frame_records_no_size_is_not_unpacked(store_root, layers):
+    """Only a frame that records the row's size is unpacked: libzstd then writes no more."""
+    from airflow.sdk import ObjectStoragePath
+
+    layers("compression, object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS[:20_000])
+    path = ObjectStoragePath(reference["uri"])
+    sizeless = zstandard.ZstdCompressor(write_content_size=False).compress(
+        compact(RECORDS[:20_000])
+    )
+    path.write_bytes(sizeless)
+    reference |= {"bytes": len(sizeless), "blake3": blake3(sizeless).hexdigest()}
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert (
+        "does not unpack as its row says (ValueError: the zstd frame records no size, not the "
+        f"{reference['json_bytes']} bytes)" in str(refused.value)
     )

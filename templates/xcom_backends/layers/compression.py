@@ -68,6 +68,11 @@ class GzipStream:
         self._zlib = (
             zlib.compressobj(level, zlib.DEFLATED, 31) if self._packing else zlib.decompressobj(31)
         )
+        self._expected = self._room = None
+
+    def expect(self, size: int) -> None:
+        """Unpack at most ``size`` bytes in all: one byte more is an error, never a buffer."""
+        self._expected = self._room = size
 
     @staticmethod
     def compress(data: bytes, level: int) -> bytes:
@@ -80,7 +85,13 @@ class GzipStream:
     def update(self, chunk: bytes) -> bytes:
         if self._packing:
             return self._zlib.compress(chunk)
-        return self._zlib.decompress(chunk)
+        if self._room is None:
+            return self._zlib.decompress(chunk)
+        unpacked = self._zlib.decompress(chunk, self._room + 1)
+        self._room -= len(unpacked)
+        if self._room < 0:
+            raise ValueError(f"it unpacks to more than the {self._expected} bytes recorded")
+        return unpacked
 
     def finish(self) -> bytes:
         tail = self._zlib.flush()
@@ -108,6 +119,11 @@ class ZstdStream:
             if self._packing
             else zstandard.ZstdDecompressor().decompressobj()
         )
+        self._expected: int | None = None
+
+    def expect(self, size: int) -> None:
+        """Unpack only a frame that records ``size`` bytes: libzstd then refuses to write more."""
+        self._expected = size
 
     @staticmethod
     def compress(data: bytes, level: int) -> bytes:
@@ -127,6 +143,12 @@ class ZstdStream:
             return b""
         if self._zstd.eof:
             raise ValueError("bytes follow the end of the zstd stream")
+        if self._expected is not None:
+            recorded = zstandard_module().frame_content_size(chunk)  # the first chunk: the header
+            if recorded != self._expected:
+                what = "no size" if recorded < 0 else f"{recorded} bytes"
+                raise ValueError(f"the zstd frame records {what}, not the {self._expected} bytes")
+            self._expected = None
         return self._zstd.decompress(chunk)
 
     def finish(self) -> bytes:

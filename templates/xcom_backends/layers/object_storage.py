@@ -289,6 +289,8 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         except UnicodeDecodeError as error:
             raise _not_unpacked(path, address, f"{type(error).__name__}: {error}") from None
     text, filled = bytearray(size), 0
+    if hasattr(streams[-1], "expect"):  # a codec: bounded by the size the row records
+        streams[-1].expect(size)
     pieces = _pieces(data)
     try:
         for chunk in packed(pieces, streams):
