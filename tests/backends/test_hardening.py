@@ -17,7 +17,7 @@ from xcom_backends.base import MARKER, XComLayerError
 from xcom_backends.contracts import XComContractError
 from xcom_backends.layered import LayeredXComBackend
 
-from tests.backends.xcom_rows import HERE, KEY, RUN, load, row, store
+from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, RUN, load, row, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 
 
@@ -52,8 +52,7 @@ def test_a_forged_reference_outside_the_prefix_is_neither_read_nor_deleted(store
     with pytest.raises(XComLayerError) as refused:
         load(forged)
     assert str(refused.value).startswith(
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) refers to '{victim}', which "
-        "is not its own object"
+        f"{DESCRIBED} refers to '{victim}', which is not its own object"
     )
     assert "Nothing was read or deleted" in str(refused.value)
     assert "bytes" not in str(refused.value).split("Nothing")[0].split("object")[-1]
@@ -123,7 +122,7 @@ def test_a_ciphertext_moved_to_another_xcom_fails_authentication(layers, other):
     with pytest.raises(XComLayerError) as refused:
         load(relabelled)
     assert str(refused.value).startswith(
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) failed authentication with "
+        f"{DESCRIBED} failed authentication with "
         "key id 'current': the stored value was altered or copied from another XCom"
     )
 
@@ -134,7 +133,7 @@ def test_rows_of_the_earlier_envelope_format_fail_clearly(layers):
     with pytest.raises(XComLayerError) as refused:
         load(old)
     assert str(refused.value) == (
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) holds a 'encryption' "
+        f"{DESCRIBED} holds a 'encryption' "
         "envelope that records no XCom address: it was written by a version of "
         "LayeredXComBackend from before rows were bound to their XCom, or it was not written by "
         "this backend at all. It was not read. Re-run the task that pushed it."
@@ -175,7 +174,7 @@ def test_purge_without_the_store_path_says_the_object_was_left_for_the_sweeper(
     LayeredXComBackend.purge(row(envelope))
     assert [p.name for p in (store_root / "xcom").rglob("*") if p.is_file()] == [f"{KEY}.json"]
     assert (
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) may hold an object in "
+        f"{DESCRIBED} may hold an object in "
         "storage, but [xcom_layers] object_storage_path is not set on this worker, so it was not "
         "deleted; run sweep_orphans.py with the path."
     ) in caplog.text
@@ -235,7 +234,7 @@ def test_a_value_nested_too_deep_names_the_xcom_and_the_fix(layers):
     with pytest.raises(XComLayerError) as refused:
         store(nested)
     message = str(refused.value)
-    assert message.startswith(f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) cannot")
+    assert message.startswith(f"{DESCRIBED} cannot")
     assert "maximum recursion depth exceeded" in message
     assert "Fix: push a flat value (ids, counts, a URI)" in message
 
@@ -248,8 +247,7 @@ def test_a_corrupt_compressed_row_names_the_xcom_and_the_layer(layers, codec, fa
     with pytest.raises(XComLayerError) as refused:
         load(envelope)
     assert str(refused.value).startswith(
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) could not be read by the "
-        f"'compression' layer: {failure}:"
+        f"{DESCRIBED} could not be read by the 'compression' layer: {failure}:"
     )
 
 
@@ -260,7 +258,7 @@ def test_a_compressed_row_without_its_codecs_field_is_refused(layers):
     with pytest.raises(XComLayerError) as refused:
         load(envelope)
     assert str(refused.value) == (
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) has a compression envelope "
+        f"{DESCRIBED} has a compression envelope "
         "with none of zstd_base64, gzip_base64: the row was not written by this backend. Nothing "
         "was returned; re-run the task that pushed it."
     )
@@ -279,7 +277,7 @@ def test_a_zstd_row_that_claims_more_than_it_can_hold_is_not_unpacked(layers):
     with pytest.raises(XComLayerError) as refused:
         load(envelope)
     assert str(refused.value) == (
-        f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN}) could not be read by the "
+        f"{DESCRIBED} could not be read by the "
         "'compression' layer: ValueError: the zstd frame claims more than it can hold. The "
         "stored row is damaged or was not written by this backend; nothing was returned. Re-run "
         "the task that pushed it."

@@ -19,12 +19,11 @@ import zstandard
 from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
 
-from tests.backends.xcom_rows import HERE, KEY, RUN, load, store
+from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, load, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 
 # Several chunks of 8 MiB, so packing and unpacking cross chunk boundaries.
 RECORDS = [{"order": f"order-{n:08d}", "rows": n % 977, "ok": n % 3 == 0} for n in range(400_000)]
-DESCRIBED = f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN})"
 
 
 def offload_with(layers, store_root, layer_names: str) -> None:
@@ -378,49 +377,53 @@ def test_objects_written_before_packing_are_still_read(store_root, layers):
     assert load(earlier) == RECORDS[:1000]
 
 
-def test_a_worker_without_blake3_is_told_to_install_it_and_writes_nothing(
-    store_root, layers, monkeypatch
-):
+def refused_without(monkeypatch, package: str, reference: dict, value, message: str) -> None:
+    """With ``package`` missing for the rest of the test (as if not installed), pushing ``value``
+    under another key and pulling ``reference`` both fail with ``message``; the push wrote
+    nothing."""
     import sys
 
-    layers("object_storage", object_storage_path=str(store_root / "xcom"))
-    reference = store(RECORDS[:10])
-    monkeypatch.setitem(sys.modules, "blake3", None)  # as if the package were not installed
-    message = (
-        "The object_storage layer checks every object with BLAKE3, and the blake3 package is not "
-        "installed on this worker. Install it (pip install blake3) where tasks run."
-    )
+    monkeypatch.setitem(sys.modules, package, None)
     with pytest.raises(XComLayerError) as refused:
-        store(RECORDS[:10], key="another_key_v1")
+        store(value, key="another_key_v1")
     assert str(refused.value) == message
     assert not any(name.startswith("another_key_v1") for name in stored_names(reference))
     with pytest.raises(XComLayerError) as unread:
         load(reference)
     assert str(unread.value) == message
+
+
+def test_a_worker_without_blake3_is_told_to_install_it_and_writes_nothing(
+    store_root, layers, monkeypatch
+):
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    reference = store(RECORDS[:10])
+    refused_without(
+        monkeypatch,
+        "blake3",
+        reference,
+        RECORDS[:10],
+        "The object_storage layer checks every object with BLAKE3, and the blake3 package is not "
+        "installed on this worker. Install it (pip install blake3) where tasks run.",
+    )
 
 
 def test_a_worker_without_zstandard_is_told_how_to_go_on_and_writes_nothing(
     store_root, layers, monkeypatch
 ):
-    import sys
-
     path = str(store_root / "xcom")
     layers("compression, object_storage", object_storage_path=path)
     reference = store(RECORDS[:10_000])
     assert reference["packed"] == [{"layer": "compression", "codec": "zstd"}]
-    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if the package were not installed
-    message = (
+    refused_without(
+        monkeypatch,
+        "zstandard",
+        reference,
+        RECORDS[:10_000],
         "The compression layer's codec is zstd, and the zstandard package is not installed on "
         "this worker. Install it (pip install zstandard) where tasks run, or set [xcom_layers] "
-        "compression_codec = gzip (rows already written with zstd need it)."
+        "compression_codec = gzip (rows already written with zstd need it).",
     )
-    with pytest.raises(XComLayerError) as refused:
-        store(RECORDS[:10_000], key="another_key_v1")
-    assert str(refused.value) == message
-    assert not any(name.startswith("another_key_v1") for name in stored_names(reference))
-    with pytest.raises(XComLayerError) as unread:
-        load(reference)
-    assert str(unread.value) == message
     layers("compression, object_storage", object_storage_path=path, compression_codec="gzip")
     assert (
         load(store(RECORDS[:10_000], key="another_key_v1"), key="another_key_v1")

@@ -15,6 +15,7 @@ from xcom_backends.layered import LayeredXComBackend
 RUN = "manual__2026-01-01T00:00:00+00:00"
 HERE = {"dag_id": "exports", "run_id": RUN, "task_id": "export_orders", "map_index": -1}
 KEY = "orders_summary_v1"
+DESCRIBED = f"XCom '{KEY}' of task export_orders (DAG exports, run {RUN})"  # how errors name it
 
 
 def store(value, key=KEY, **address):
