@@ -13,11 +13,13 @@ import base64
 import gzip
 import hashlib
 import json
+import multiprocessing
 
 import pytest
 import zstandard
 from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
+from xcom_backends.layers.object_storage import THREADED_CHECKSUM_BYTES
 
 from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, load, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
@@ -57,6 +59,42 @@ def test_the_object_alone_holds_the_values_json(store_root, layers):
     assert reference["bytes"] == len(data)
     assert reference["blake3"] == blake3(data).hexdigest() and "sha256" not in reference
     assert load(reference) == RECORDS
+
+
+def load_in_child(reference: dict, value, outcome) -> None:
+    try:
+        outcome.put("read back" if load(reference) == value else "read something else")
+    except XComLayerError as error:
+        outcome.put(str(error))
+
+
+def test_a_process_forked_after_a_large_pull_pulls_or_is_told_why_not(store_root, layers):
+    """A task that forks (a multiprocessing pool) after pulling an object hashed on several
+    threads: on local files the child pulls it too, as the threads are the hasher's own (with
+    blake3's pool for the whole process the fork holds none of its threads and the child's hash
+    waits forever). An object store's client cannot cross a fork: the child is told what to do."""
+    layers("object_storage", object_storage_path=str(store_root / "xcom"))
+    value = "0123456789abcdef" * (THREADED_CHECKSUM_BYTES // 16)  # hashed on threads when read
+    reference = store(value)
+    assert load(reference) == value
+    forking = multiprocessing.get_context("fork")
+    outcome = forking.SimpleQueue()
+    child = forking.Process(target=load_in_child, args=(reference, value, outcome))
+    child.start()
+    child.join(timeout=60)
+    hung = child.is_alive()
+    if hung:
+        child.kill()
+    assert (hung, child.exitcode) == (False, 0)
+    if str(store_root).startswith("s3://"):
+        assert outcome.get() == (
+            f"Could not read {reference['uri']} for {DESCRIBED}: RuntimeError: This class is not "
+            "fork-safe. The store's client was made before this process was forked, and it "
+            "cannot be used across a fork: pull or push in the task's own process and hand the "
+            "value to the child, or start child processes with multiprocessing's 'spawn' method."
+        )
+    else:
+        assert outcome.get() == "read back"
 
 
 def test_a_row_written_with_a_sha256_is_still_checked_with_it(store_root, layers):

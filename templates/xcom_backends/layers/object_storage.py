@@ -12,7 +12,7 @@ Options (section ``[xcom_layers]``):
   Default 0: all.
 
 Needs the ``blake3`` package on every worker (``pip install blake3``): each object's checksum is
-BLAKE3, computed while the object is written and read, about five times as fast as SHA-256
+BLAKE3, computed while the object is written and read, four to five times as fast as SHA-256
 (``benchmarks/backend_speed.py --checksums``). Rows that record a ``sha256`` instead (written
 before) are still checked with it.
 
@@ -48,6 +48,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -62,7 +63,9 @@ MAX_PART_CHARS = 128
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
-THREADED_CHECKSUM_BYTES = 8 * 2**20  # from here, hashing a whole object on every core is faster
+# From here, hashing a whole object on threads of its own is reliably faster: below it the new
+# threads often start too late to help (benchmarks/backend_speed.py --checksums, 2 cores).
+THREADED_CHECKSUM_BYTES = 32 * 2**20
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
 
@@ -154,8 +157,12 @@ def write_object(
     except Exception as error:
         raise XComLayerError(
             f"Could not write {address.describe()} to {target}: {type(error).__name__}: "
-            f"{error}. Check that [xcom_layers] object_storage_path names an existing bucket "
-            "and that its connection's credentials may write there; the task can be retried."
+            f"{error}. "
+            + _fix_for(
+                error,
+                "Check that [xcom_layers] object_storage_path names an existing bucket and that "
+                "its connection's credentials may write there; the task can be retried.",
+            )
         ) from error
     reference = {"uri": str(target), "bytes": size}
     return reference | ({"blake3": digest.hexdigest()} if digest is not None else {})
@@ -205,14 +212,34 @@ def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectS
 def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
     return XComLayerError(
         f"Could not read {path} for {address.describe()}: {type(error).__name__}: {error}. "
-        "Check the connection in [xcom_layers] object_storage_path and that the storage is "
-        "reachable."
+        + _fix_for(
+            error,
+            "Check the connection in [xcom_layers] object_storage_path and that the storage is "
+            "reachable.",
+        )
     )
+
+
+def _fix_for(error: Exception, otherwise: str) -> str:
+    """How to go on after the store's client failed: ``otherwise``, unless it was used across a
+    fork (fsspec's clients of object stores, s3fs, gcsfs and adlfs, refuse that)."""
+    if isinstance(error, RuntimeError) and "not fork-safe" in str(error):
+        return (
+            "The store's client was made before this process was forked, and it cannot be used "
+            "across a fork: pull or push in the task's own process and hand the value to the "
+            "child, or start child processes with multiprocessing's 'spawn' method."
+        )
+    return otherwise
 
 
 def new_checksum(whole: bytes | None = None):
     """A BLAKE3 hasher (the row's ``blake3``): one thread for the 1 MiB chunks of a write, every
-    core for a whole object of ``THREADED_CHECKSUM_BYTES`` or more (each is the faster there)."""
+    core for a whole object of ``THREADED_CHECKSUM_BYTES`` or more (each is the faster there).
+
+    The threads are the hasher's own, never ``blake3.AUTO``'s pool for the whole process: a
+    process forked after that pool started (a task's ``multiprocessing`` pool) hangs forever at
+    its next threaded hash, as the pool's threads are not in the fork.
+    """
     try:
         from blake3 import blake3
     except ImportError as error:
@@ -222,8 +249,13 @@ def new_checksum(whole: bytes | None = None):
         ) from error
     if whole is None:
         return blake3()
-    threads = blake3.AUTO if len(whole) >= THREADED_CHECKSUM_BYTES else 1
+    threads = _cores() if len(whole) >= THREADED_CHECKSUM_BYTES else 1
     return blake3(whole, max_threads=threads)
+
+
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def recorded_checksum(reference: dict) -> str | None:
