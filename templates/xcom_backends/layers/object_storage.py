@@ -44,6 +44,7 @@ leave objects behind: run ``sweep_orphans.py``.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import hashlib
 import json
@@ -66,6 +67,7 @@ BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PU
 # From here, hashing a whole object on threads of its own is reliably faster: below it the new
 # threads often start too late to help (benchmarks/backend_speed.py --checksums, 2 cores).
 THREADED_CHECKSUM_BYTES = 32 * 2**20
+TRIM_AFTER_BYTES = 32 * 2**20  # from here, memory freed while reading is handed back at once
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
 
@@ -206,7 +208,28 @@ def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectS
         raise _unreadable(path, address, error) from error
     if len(data) != stored:
         raise _changed(path, address, f"it is not the {stored} bytes recorded in the row")
+    if stored >= TRIM_AFTER_BYTES:
+        _return_freed_memory()
     return path, data
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory the store's client freed while reading back to the system, before the
+    value is made from the object.
+
+    glibc's allocator keeps freed memory for the process, up to twice a threshold that grows to
+    32 MiB once large buffers were freed (the S3 client's 16 MiB parts): a third of a 100 MiB
+    value more at the peak of an S3 pull (benchmarks/backend_speed.py). ``malloc_trim`` gives
+    it back; where the C library has none (musl, macOS), nothing is done.
+    """
+    trim = getattr(_c_library(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _c_library():
+    return ctypes.CDLL(None)
 
 
 def _unreadable(path, address: XComAddress, error: Exception) -> XComLayerError:
