@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from .base import XComAddress
 from .layers import OBJECT_SUFFIXES
-from .layers.object_storage import base_path, object_path
+from .layers.object_storage import base_path, object_location
 
 
 def owned_paths(base) -> set[str]:
@@ -42,7 +42,7 @@ def owned_paths(base) -> set[str]:
     with create_session() as session:
         for row in session.execute(select(*columns).execution_options(yield_per=1000)):
             address = XComAddress(*row)
-            owned |= {str(object_path(address, suffix, base)) for suffix in OBJECT_SUFFIXES}
+            owned |= {object_location(address, suffix, base).uri for suffix in OBJECT_SUFFIXES}
     return owned
 
 

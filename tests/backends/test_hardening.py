@@ -378,7 +378,7 @@ def test_an_object_path_is_the_uri_earlier_rows_recorded(base):
     written before still pass the own-object check."""
     from airflow.sdk import ObjectStoragePath
     from xcom_backends.base import XComAddress
-    from xcom_backends.layers.object_storage import object_path, path_parts
+    from xcom_backends.layers.object_storage import object_location, path_parts
 
     root = ObjectStoragePath(base)
     for address in (
@@ -386,5 +386,6 @@ def test_an_object_path_is_the_uri_earlier_rows_recorded(base):
         XComAddress("a/../b", "run with spaces ü", "t." + "x" * 200, 7, "k/v%"),
     ):
         parts = path_parts(address, ".json")
-        assert str(object_path(address, ".json", root)) == str(root.joinpath(*parts))
+        location, joined = object_location(address, ".json", root), root.joinpath(*parts)
+        assert (location.uri, location.path) == (str(joined), joined.path)
     assert str(root.joinpath(*parts)).startswith(f"{root}/a%2F%2E%2E%2Fb/run%20with%20spaces%20")

@@ -12,7 +12,7 @@ import json
 
 import pytest
 from xcom_backends.base import XComAddress
-from xcom_backends.layers.object_storage import object_path
+from xcom_backends.layers.object_storage import object_location
 
 from tests.harness.backend_profiles import LAYERED, TEST_ENCRYPTION_KEYS
 from tests.harness.docs_blocks import as_one_line, block_titled
@@ -97,7 +97,7 @@ def test_a_forged_reference_through_a_retried_run_reads_and_deletes_nothing(
     run = run_dag(tmp_path / "dags", "forged_reference_probe", env)
 
     assert run["task_states"] == {"forge": "success", "read_payroll": "failed"}
-    own = object_path(
+    own = object_location(
         XComAddress("forged_reference_probe", RUN, "forge", -1, "payroll_v1"),
         ".json",
         root / "xcom",

@@ -44,7 +44,9 @@ leave objects behind: run ``sweep_orphans.py``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import dataclasses
 import functools
 import hashlib
 import json
@@ -116,25 +118,54 @@ def path_parts(address: XComAddress, suffix: str) -> tuple[str, ...]:
     )
 
 
-def object_path(
+@dataclasses.dataclass(frozen=True)
+class ObjectLocation:
+    """One object of this layer: its URI (what a row records), its path on the store's filesystem
+    and the configured path it is under. Printed, it is its URI."""
+
+    uri: str
+    path: str
+    base: ObjectStoragePath
+
+    @property
+    def fs(self):
+        """The store's filesystem (fsspec), as Airflow attaches it for the base's connection."""
+        return self.base.fs
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+@functools.lru_cache(maxsize=16)
+def _prefixes(base: ObjectStoragePath) -> tuple[str, str]:
+    """The URI and the filesystem path under ``base`` that a relative path is appended to."""
+    child = base.joinpath("x")  # exactly as joinpath joins (a separator, a bucket's root)
+    return str(child)[:-1], child.path[:-1]
+
+
+def object_location(
     address: XComAddress, suffix: str, base: ObjectStoragePath | None = None
-) -> ObjectStoragePath:
+) -> ObjectLocation:
     """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded.
 
-    Joined as one relative path (no part holds a ``/``): the same path as joining part by part,
-    built with one join instead of five.
+    Built as strings under the (cached) configured path: the URI and path ``joinpath`` gives for
+    the same parts (no part holds a ``/``), without an ObjectStoragePath per object, which cost
+    about 60 us per push and again per pull (a third of a 1 KiB round trip on local files).
     """
-    return (base or base_path()).joinpath("/".join(path_parts(address, suffix)))
+    base = base or base_path()
+    uri, path = _prefixes(base)
+    relative = "/".join(path_parts(address, suffix))
+    return ObjectLocation(uri + relative, path + relative, base)
 
 
-def _open_for_writing(target: ObjectStoragePath):
+def _open_for_writing(target: ObjectLocation):
     try:
-        return target.open("wb", block_size=BLOCK_BYTES)
+        return target.fs.open(target.path, "wb", block_size=BLOCK_BYTES)
     except FileNotFoundError:  # a local folder not made yet (object stores have no folders)
-        if target.protocol not in LOCAL_PROTOCOLS:
+        if target.base.protocol not in LOCAL_PROTOCOLS:
             raise
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target.open("wb", block_size=BLOCK_BYTES)
+        target.fs.makedirs(target.path.rsplit("/", 1)[0], exist_ok=True)
+        return target.fs.open(target.path, "wb", block_size=BLOCK_BYTES)
 
 
 def write_object(
@@ -146,7 +177,7 @@ def write_object(
     is written only after the store took every byte and closed the object without an error (no
     extra request to look it up again).
     """
-    target = object_path(address, suffix)
+    target = object_location(address, suffix)
     digest, size = (new_checksum() if checksum else None), 0
     try:
         with _open_for_writing(target) as out:
@@ -166,14 +197,14 @@ def write_object(
                 "its connection's credentials may write there; the task can be retried.",
             )
         ) from error
-    reference = {"uri": str(target), "bytes": size}
+    reference = {"uri": target.uri, "bytes": size}
     return reference | ({"blake3": digest.hexdigest()} if digest is not None else {})
 
 
-def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStoragePath:
+def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectLocation:
     """The object this XCom's own path names, if the reference names exactly that; else an error."""
-    own = object_path(address, suffix)
-    if reference.get("uri") != str(own):
+    own = object_location(address, suffix)
+    if reference.get("uri") != own.uri:
         raise XComLayerError(
             f"{address.describe()} refers to {reference.get('uri')!r}, which is not its own object "
             f"{str(own)!r}: the row was forged or copied from another XCom, or [xcom_layers] "
@@ -183,7 +214,7 @@ def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectStor
     return own
 
 
-def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectStoragePath, bytes]:
+def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectLocation, bytes]:
     """This XCom's own object, read in one request, or an error that says what happened to it.
 
     At most one byte more than the row records is read: an object that grew is reported as
@@ -399,7 +430,9 @@ def delete_objects_of(address: XComAddress, suffixes: tuple[str, ...]) -> bool:
     if base is None:
         return False
     for suffix in suffixes:
-        object_path(address, suffix, base).unlink(missing_ok=True)
+        own = object_location(address, suffix, base)
+        with contextlib.suppress(FileNotFoundError):  # never written, or already gone
+            own.fs.rm_file(own.path)
     return True
 
 
