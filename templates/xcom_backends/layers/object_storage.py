@@ -149,8 +149,8 @@ def object_location(
     """``<path>/<dag_id>/<run_id>/<task_id>/<map_index>/<key><suffix>``, every part encoded.
 
     Built as strings under the (cached) configured path: the URI and path ``joinpath`` gives for
-    the same parts (no part holds a ``/``), without an ObjectStoragePath per object, which cost
-    about 60 us per push and again per pull (a third of a 1 KiB round trip on local files).
+    the same parts (no part holds a ``/``), without an ObjectStoragePath per object, which made a
+    1 KiB push on local files take 263 instead of 181 us and its pull 78 instead of 41 us.
     """
     base = base or base_path()
     uri, path = _prefixes(base)
