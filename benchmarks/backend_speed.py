@@ -23,6 +23,9 @@ its own; in every round the competitors take turns in a shuffled order. In its p
 small round trip (imports, clients), then the value is built, Linux's peak-RSS counter is reset
 (``/proc/self/clear_refs``) and ``--trips`` round trips run, timed. The first one's growth of the
 peak over the resident size before it is the peak memory, as a multiple of the value's JSON size.
+After each, untimed, the object it wrote is deleted: every push writes a new object, as each run's
+push does (overwriting one would cost a local file its truncation, which the official backend,
+writing under new names, never pays).
 Reported: the median of every round's trips, and the highest peak of the rounds.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
@@ -167,17 +170,8 @@ def checksum_table(sizes: list[int], rounds: int) -> None:
 
 
 def use_competitor(name: str, base: str) -> None:
-    """Configure this process's Airflow for one competitor (Airflow reads these at every call)."""
-    for variable in [v for v in os.environ if v.startswith("AIRFLOW__XCOM_LAYERS__")]:
-        del os.environ[variable]
-    os.environ.pop("AIRFLOW__CORE__XCOM_BACKEND", None)
+    """Configure this process's Airflow for one competitor (its process runs no other)."""
     if name == "official":
-        # The official backend caches its options for the process: without this, the local
-        # store's rounds would still write to the S3 path of the rounds before them.
-        from airflow.providers.common.io.xcom import backend
-
-        for cached in (backend._get_base_path, backend._get_threshold, backend._get_compression):
-            cached.cache_clear()
         os.environ["AIRFLOW__CORE__XCOM_BACKEND"] = OFFICIAL
         os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH"] = f"{base}/official"
         os.environ["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD"] = "0"
@@ -188,22 +182,22 @@ def use_competitor(name: str, base: str) -> None:
         os.environ["AIRFLOW__XCOM_LAYERS__ENCRYPTION_KEYS"] = ENCRYPTION_KEYS
 
 
-def round_trip(name: str, base: str, value: object, key: str) -> object:
-    """Push ``value`` through the competitor and pull it back; returns what the pull gave."""
+def round_trip(name: str, base: str, value: object, key: str) -> tuple[object, str]:
+    """Push ``value`` through the competitor (configured by ``use_competitor``) and pull it back:
+    what the pull gave, and the URI of the object the push wrote."""
     if name == "raw":
         from airflow.sdk import ObjectStoragePath
 
         path = ObjectStoragePath(f"{base}/raw/{key}.json")
         path.write_bytes(json.dumps(value).encode())
-        return json.loads(path.read_bytes())
-    use_competitor(name, base)
+        return json.loads(path.read_bytes()), str(path)
     if name == "official":
         from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend as backend
     else:
         from xcom_backends.layered import LayeredXComBackend as backend
     stored = backend.serialize_value(value, key=key, **ADDRESS)
     row = SimpleNamespace(value=json.loads(json.dumps(stored)), key=key, **ADDRESS)
-    return backend.deserialize_value(row)
+    return backend.deserialize_value(row), stored if name == "official" else stored["uri"]
 
 
 def start_store(store: str, home: Path) -> tuple[str, object | None]:
@@ -222,6 +216,9 @@ def probe(name: str, base: str, size: int, trips: int) -> None:
     """In a fresh process, as a task gets one: after one small round trip (imports, clients),
     ``trips`` round trips of a ``size`` value, timed; the first also gives the peak memory it
     adds over the resident size before it, as a multiple of the value's JSON size."""
+    from airflow.sdk import ObjectStoragePath
+
+    use_competitor(name, base)
     round_trip(name, base, text_value(1024), "warm_up")
     value = text_value(size)
     json_size = len(json.dumps(value).encode())
@@ -230,12 +227,15 @@ def probe(name: str, base: str, size: int, trips: int) -> None:
     seconds, peak = [], 0.0
     for trip in range(trips):
         start = time.perf_counter()
-        back = round_trip(name, base, value, f"value_{size}")
+        back, written = round_trip(name, base, value, f"value_{size}")
         seconds.append(time.perf_counter() - start)
         if trip == 0:
             peak = (resident_bytes("VmHWM") - before) / json_size
         if back != value:
             raise SystemExit(f"{name} changed a {size}-byte value")
+        # Untimed: the next push writes a new object, as every run's push does (overwriting one
+        # costs a local file its truncation, which the official backend's new names never pay).
+        ObjectStoragePath(written).unlink()
     print(json.dumps({"seconds": seconds, "peak_over_value": peak}))
 
 
