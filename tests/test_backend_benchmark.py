@@ -1,0 +1,48 @@
+"""The backend benchmark the "Choosing a backend" page is drawn from runs from a clean clone.
+
+One small run on local files (every competitor, one round, one trip): it must finish, write its
+CSV, table and plot where it is told, and leave every tracked file as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+from tests.harness.environment import REPO_ROOT
+
+BENCHMARK = REPO_ROOT / "benchmarks" / "backend_speed.py"
+COMPETITORS = {"raw", "official", "object_storage", "+compression", "+compression+encryption"}
+
+
+def tracked_changes() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
+    before = tracked_changes()
+    figures = tmp_path / "speed.csv"
+    small = ["--stores", "local", "--sizes", "1024", "--rounds", "1", "--trips", "1"]
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARK), *small, "--csv", str(figures)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = list(csv.DictReader(figures.open()))
+    assert {row["competitor"] for row in rows} == COMPETITORS
+    assert all(row["store"] == "local" and row["bytes"] == "1024" for row in rows)
+    assert all(float(row["median_s"]) > 0 for row in rows)
+    assert "object_storage" in figures.with_suffix(".md").read_text()
+    assert figures.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+    assert "local: ratios (layered / raw, layered / official)" in run.stdout
+    assert tracked_changes() == before
