@@ -129,7 +129,7 @@ def checksum_table(sizes: list[int], rounds: int) -> None:
     import hashlib
 
     from blake3 import blake3
-    from xcom_backends.layers.object_storage import CHUNK_BYTES, _cores
+    from xcom_backends.layers.object_storage import CHUNK_BYTES, usable_cores
 
     def in_chunks(new):
         def digest(data: bytes) -> str:
@@ -144,8 +144,8 @@ def checksum_table(sizes: list[int], rounds: int) -> None:
         "SHA-256 (hashlib), 1 MiB chunks": in_chunks(hashlib.sha256),
         "BLAKE3, 1 MiB chunks (a write)": in_chunks(blake3),
         "BLAKE3, whole, one thread": lambda data: blake3(data).hexdigest(),
-        f"BLAKE3, whole, {_cores()} threads": lambda data: blake3(
-            data, max_threads=_cores()
+        f"BLAKE3, whole, {usable_cores()} threads": lambda data: blake3(
+            data, max_threads=usable_cores()
         ).hexdigest(),
     }
     print("| value | checksum | median time | speed | / SHA-256 |")

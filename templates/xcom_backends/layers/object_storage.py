@@ -306,11 +306,11 @@ def new_checksum(whole: bytes | None = None):
         ) from error
     if whole is None:
         return blake3()
-    threads = _cores() if len(whole) >= THREADED_CHECKSUM_BYTES else 1
+    threads = usable_cores() if len(whole) >= THREADED_CHECKSUM_BYTES else 1
     return blake3(whole, max_threads=threads)
 
 
-def _cores() -> int:
+def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity, where the system has one)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
