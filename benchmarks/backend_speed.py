@@ -133,9 +133,9 @@ def checksum_table(sizes: list[int], rounds: int) -> None:
 
     def in_chunks(new):
         def digest(data: bytes) -> str:
-            hasher = new()
+            hasher, view = new(), memoryview(data)  # slices of a view: hashing, not copying
             for start in range(0, len(data), CHUNK_BYTES):
-                hasher.update(data[start : start + CHUNK_BYTES])
+                hasher.update(view[start : start + CHUNK_BYTES])
             return hasher.hexdigest()
 
         return digest

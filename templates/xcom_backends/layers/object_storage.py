@@ -68,8 +68,9 @@ MAX_PART_CHARS = 128
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
-# From here, hashing a whole object on threads of its own is reliably faster: below it the new
-# threads often start too late to help (benchmarks/backend_speed.py --checksums, 2 cores).
+# From here, hashing a whole object on threads of its own is faster (on 2 cores by 10-40% at
+# 32 MiB, nearly 2x at 100 MiB); below it the new threads often start too late to help
+# (benchmarks/backend_speed.py --checksums).
 THREADED_CHECKSUM_BYTES = 32 * 2**20
 TRIM_AFTER_BYTES = 32 * 2**20  # from here, memory freed while reading is handed back at once
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
