@@ -10,10 +10,10 @@ import csv
 import subprocess
 import sys
 
+from benchmarks.backend_speed import COMPETITORS
 from tests.harness.environment import REPO_ROOT
 
 BENCHMARK = REPO_ROOT / "benchmarks" / "backend_speed.py"
-COMPETITORS = {"raw", "official", "object_storage", "+compression", "+compression+encryption"}
 
 
 def tracked_changes() -> str:
@@ -39,7 +39,7 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-3000:]
     rows = list(csv.DictReader(figures.open()))
-    assert {row["competitor"] for row in rows} == COMPETITORS
+    assert sorted(row["competitor"] for row in rows) == sorted(COMPETITORS)
     assert all(row["store"] == "local" and row["bytes"] == "1024" for row in rows)
     assert all(float(row["median_s"]) > 0 for row in rows)
     assert "object_storage" in figures.with_suffix(".md").read_text()
