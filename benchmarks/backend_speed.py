@@ -129,7 +129,8 @@ def checksum_table(sizes: list[int], rounds: int) -> None:
     import hashlib
 
     from blake3 import blake3
-    from xcom_backends.layers.object_storage import CHUNK_BYTES, usable_cores
+    from xcom_backends.checksums import usable_cores
+    from xcom_backends.layers.object_storage import CHUNK_BYTES
 
     def in_chunks(new):
         def digest(data: bytes) -> str:

@@ -14,12 +14,14 @@ import gzip
 import hashlib
 import json
 import multiprocessing
+import random
+import threading
 
 import pytest
 import zstandard
 from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
-from xcom_backends.layers.object_storage import THREADED_CHECKSUM_BYTES
+from xcom_backends.checksums import CHECK_BESIDE_BYTES, THREADED_CHECKSUM_BYTES
 
 from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, load, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
@@ -211,6 +213,39 @@ def test_a_damaged_object_is_reported_by_its_checksum(store_root, layers, layer_
     assert str(refused.value) == changed(
         path, "its checksum differs from the one recorded in the row"
     )
+
+
+def letters(size: int) -> str:
+    """``size`` random letters of eight: compresses to about 0.4, so it is stored compressed."""
+    return (
+        random.Random(size)
+        .randbytes(size)
+        .translate(bytes(b"abcdefgh"[i % 8] for i in range(256)))
+        .decode()
+    )
+
+
+@pytest.mark.parametrize("layer_names", ["compression, object_storage", "object_storage"])
+def test_a_large_damaged_object_is_reported_by_its_checksum_checked_beside(
+    store_root, layers, layer_names
+):
+    """From CHECK_BESIDE_BYTES the checksum is computed on a thread while the object is unpacked
+    and parsed: the verdict is still the checksum's (not the codec's or the parser's failure on
+    the damaged bytes), and no thread is left behind by the write or the refused read."""
+    layers(layer_names, object_storage_path=str(store_root / "xcom"))
+    threads = threading.active_count()
+    value = letters(8 * 2**20)
+    reference = store(value)
+    assert CHECK_BESIDE_BYTES <= reference["bytes"] < THREADED_CHECKSUM_BYTES
+    assert reference["packed"] != [] if "compression" in layer_names else reference["packed"] == []
+    assert load(reference) == value
+    path = damage_the_object(reference, "flipped byte")
+    with pytest.raises(XComLayerError) as refused:
+        load(reference)
+    assert str(refused.value) == changed(
+        path, "its checksum differs from the one recorded in the row"
+    )
+    assert threading.active_count() == threads
 
 
 @pytest.mark.parametrize(

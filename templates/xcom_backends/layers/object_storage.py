@@ -27,12 +27,13 @@ its AES-GCM tag, in the row's ``packed`` header, authenticates every byte of it 
 the same bytes again would only cost time).
 
 The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
-(``compression``, ``encryption``) packs a chunk in turn, then it is hashed and sent. ``packed``
-lists those layers' headers (codec; key id, nonce, tag), which reading undoes in reverse; the
-object holds bytes, never base64. Reading takes the object in one request (at most one byte more
-than the row records), checks it, then unpacks it chunk by chunk: no more requests than the raw
-client makes. Objects written before this format (no ``packed``) hold the JSON
-of the inner layers' envelopes and are still read. Objects are written and read with the store's
+(``compression``, ``encryption``) packs a chunk in turn, then it is sent, and hashed on a thread
+beside the sending (``checksums.py``). ``packed`` lists those layers' headers (codec; key id,
+nonce, tag), which reading undoes in reverse; the object holds bytes, never base64. Reading takes
+the object in one request (at most one byte more than the row records) and unpacks and parses it
+while a thread checks it: no more requests than the raw client makes, and nothing returned
+unless the check passed. Objects written before this format (no ``packed``) hold the JSON of the
+inner layers' envelopes and are still read. Objects are written and read with the store's
 fsspec filesystem (as Airflow attaches it for the path's connection), not reported to Airflow's
 hook-level lineage: an XCom's object is not a dataset.
 
@@ -53,7 +54,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -61,6 +61,7 @@ from urllib.parse import quote
 from airflow.sdk import ObjectStoragePath
 
 from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, json_text, option
+from ..checksums import ChunkHashing, checking, checksum_matches, new_checksum, recorded_checksum
 
 LOCAL_PROTOCOLS = ("file", "local")
 MAX_PART_CHARS = 128
@@ -68,10 +69,6 @@ MAX_PART_CHARS = 128
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
-# From here, hashing a whole object on threads of its own is faster (on 2 cores by 10-40% at
-# 32 MiB, nearly 2x at 100 MiB); below it the new threads often start too late to help
-# (benchmarks/backend_speed.py --checksums).
-THREADED_CHECKSUM_BYTES = 32 * 2**20
 TRIM_AFTER_BYTES = 32 * 2**20  # from here, memory freed while reading is handed back at once
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
@@ -174,20 +171,21 @@ def _open_for_writing(target: ObjectLocation):
 def write_object(
     chunks: Iterable[bytes], address: XComAddress, suffix: str, checksum: bool = True
 ) -> dict:
-    """Write the chunks to this XCom's object, hashing them on the way; the reference fields.
+    """Write the chunks to this XCom's object, hashed beside the writing; the reference fields.
 
     ``checksum=False``: no ``blake3`` (what was written is authenticated by its packing). The row
     is written only after the store took every byte and closed the object without an error (no
     extra request to look it up again).
     """
     target = object_location(address, suffix)
-    digest, size = (new_checksum() if checksum else None), 0
+    hashing, size = (ChunkHashing(new_checksum()) if checksum else None), 0
     try:
         with _open_for_writing(target) as out:
             for chunk in chunks:
-                if digest is not None:
-                    digest.update(chunk)
+                if hashing is not None:
+                    hashing.add(chunk)
                 size += out.write(chunk)
+        digest = hashing.hexdigest() if hashing is not None else None
     except XComLayerError:
         raise
     except Exception as error:
@@ -200,8 +198,11 @@ def write_object(
                 "its connection's credentials may write there; the task can be retried.",
             )
         ) from error
+    finally:
+        if hashing is not None:
+            hashing.close()  # its thread ends with the write, whatever happened
     reference = {"uri": target.uri, "bytes": size}
-    return reference | ({"blake3": digest.hexdigest()} if digest is not None else {})
+    return reference | ({"blake3": digest} if digest is not None else {})
 
 
 def own_object(reference: dict, address: XComAddress, suffix: str) -> ObjectLocation:
@@ -290,46 +291,6 @@ def _fix_for(error: Exception, otherwise: str) -> str:
     return otherwise
 
 
-def new_checksum(whole: bytes | None = None):
-    """A BLAKE3 hasher (the row's ``blake3``): one thread for the 1 MiB chunks of a write, every
-    core for a whole object of ``THREADED_CHECKSUM_BYTES`` or more (each is the faster there).
-
-    The threads are the hasher's own, never ``blake3.AUTO``'s pool for the whole process: a
-    process forked after that pool started (a task's ``multiprocessing`` pool) hangs forever at
-    its next threaded hash, as the pool's threads are not in the fork.
-    """
-    try:
-        from blake3 import blake3
-    except ImportError as error:
-        raise XComLayerError(
-            "The object_storage layer checks every object with BLAKE3, and the blake3 package is "
-            "not installed on this worker. Install it (pip install blake3) where tasks run."
-        ) from error
-    if whole is None:
-        return blake3()
-    threads = usable_cores() if len(whole) >= THREADED_CHECKSUM_BYTES else 1
-    return blake3(whole, max_threads=threads)
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity, where the system has one)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def recorded_checksum(reference: dict) -> str | None:
-    """The checksum field the row records: ``blake3``, an earlier ``sha256``, or None."""
-    return next((f for f in ("blake3", "sha256") if reference.get(f) is not None), None)
-
-
-def checksum_matches(reference: dict, data: bytes) -> bool:
-    """Whether ``data`` has the checksum the row records (False if it records none)."""
-    field = recorded_checksum(reference)
-    if field is None:
-        return False
-    digest = new_checksum(data) if field == "blake3" else hashlib.sha256(data)
-    return digest.hexdigest() == reference[field]
-
-
 def _changed(path, address: XComAddress, how: str = CHECKSUM_DIFFERS) -> XComLayerError:
     return XComLayerError(
         f"The object behind {address.describe()}, {path}, was changed after it was written "
@@ -345,13 +306,14 @@ def read_object(reference: dict, address: XComAddress, suffix: str) -> bytes:
     return data
 
 
-def read_packed(reference: dict, address: XComAddress, suffix: str, streams: list) -> str:
-    """The JSON text of this XCom's own object, unpacked chunk by chunk into one buffer.
+def read_packed(reference: dict, address: XComAddress, suffix: str, streams: list) -> Any:
+    """The value in this XCom's own object: unpacked chunk by chunk into one buffer, then parsed.
 
-    The object is read in one request and checked against the row's checksum before anything is
-    unpacked. A row without a checksum is read only if the first stream authenticates the whole
-    object (an AES-GCM tag): then that tag decides what is reported, whatever a later stream
-    made of the bytes on the way. Nothing is parsed until every stream finished.
+    The object is read in one request. Its checksum is checked beside the unpacking and parsing
+    (``checksums.checking``): nothing is returned, and no other failure reported, unless it
+    matches. A row without a checksum is read only if the first stream authenticates the whole
+    object (an AES-GCM tag): then that tag decides what is reported, whatever a later stream made
+    of the bytes on the way. Nothing is parsed until every stream finished.
     """
     size, stored = reference.get("json_bytes"), reference.get("bytes")
     expansion = math.prod(stream.max_expansion for stream in streams)  # what a codec can inflate
@@ -369,15 +331,29 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             "task that pushed it."
         )
     path, data = fetched(reference, address, suffix)
-    if checksum is not None and not checksum_matches(reference, data):
-        raise _changed(path, address)
-    if not streams:
-        if size != len(data):
-            raise _not_unpacked(path, address, f"{len(data)} bytes, not the {size} recorded")
+    verdict = checking(reference, data) if checksum is not None else None
+    try:
+        buffer = _unpacked(path, address, data, streams, size, checksum) if streams else data
+        del data  # the object's bytes (unless they are the text), before the text is made
+        if len(buffer) != size:
+            raise _not_unpacked(path, address, f"{len(buffer)} bytes, not the {size} recorded")
         try:
-            return data.decode("ascii")
+            text = buffer.decode("ascii")
         except UnicodeDecodeError as error:
             raise _not_unpacked(path, address, f"{type(error).__name__}: {error}") from None
+        del buffer
+        value = json.loads(text)
+    except Exception as error:
+        if verdict is not None and not verdict():  # an altered object, whatever it made fail
+            raise _changed(path, address) from error
+        raise
+    if verdict is not None and not verdict():
+        raise _changed(path, address)
+    return value
+
+
+def _unpacked(path, address: XComAddress, data: bytes, streams: list, size: int, checksum):
+    """``data`` through the unpacking streams into a buffer of the ``size`` the row records."""
     text, filled = bytearray(size), 0
     if hasattr(streams[-1], "expect"):  # a codec: bounded by the size the row records
         streams[-1].expect(size)
@@ -397,8 +373,7 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         raise failure from error
     if filled != size:
         raise _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
-    del pieces, data  # the object's bytes, before the text is made from the buffer
-    return text.decode("ascii")
+    return text
 
 
 def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
@@ -494,8 +469,7 @@ class ObjectStorageLayer:
                     "layers (with its options) to read it."
                 )
             streams.append(layer.unpacking(header, address))
-        text = read_packed(envelope, address, self.object_suffix, streams)
-        return json.loads(text)
+        return read_packed(envelope, address, self.object_suffix, streams)
 
 
 def packed(chunks: Iterator[bytes], streams: list) -> Iterator[bytes]:
