@@ -331,7 +331,8 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             "task that pushed it."
         )
     path, data = fetched(reference, address, suffix)
-    verdict = checking(reference, data) if checksum is not None else None
+    # Without a checksum, the first stream's tag authenticates the object while it is unpacked.
+    verdict = checking(reference, data) if checksum is not None else lambda: True
     try:
         buffer = _unpacked(path, address, data, streams, size, checksum) if streams else data
         del data  # the object's bytes (unless they are the text), before the text is made
@@ -344,10 +345,10 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
         del buffer
         value = json.loads(text)
     except Exception as error:
-        if verdict is not None and not verdict():  # an altered object, whatever it made fail
+        if not verdict():  # an altered object, whatever it made fail
             raise _changed(path, address) from error
         raise
-    if verdict is not None and not verdict():
+    if not verdict():
         raise _changed(path, address)
     return value
 
