@@ -109,11 +109,12 @@ class ByteStream(Protocol):
 
     A stream whose ``finish`` checks every byte it was given against the row (an AES-GCM tag) has
     a class attribute ``authenticates = True``: an object it packed last is stored without a
-    SHA-256 of its own.
+    checksum of its own.
     """
 
-    def update(self, chunk: bytes) -> bytes:
-        """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty."""
+    def update(self, chunk: bytes) -> bytes | memoryview:
+        """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty. They may be a
+        view of a buffer the stream writes again on its next ``update``: use them before that."""
 
     def finish(self) -> bytes:
         """The remaining bytes; raises if what was unpacked is not whole and authentic."""

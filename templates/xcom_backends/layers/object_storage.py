@@ -232,7 +232,7 @@ def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectL
             "by this backend. Nothing was read; re-run the task that pushed it."
         )
     try:
-        data = path.fs.cat_file(path.path, start=0, end=stored + 1)
+        data = _read_up_to(path, stored + 1)
     except FileNotFoundError as error:
         raise XComLayerError(
             f"The object behind {address.describe()}, {path}, does not exist: it was deleted (a "
@@ -246,6 +246,17 @@ def fetched(reference: dict, address: XComAddress, suffix: str) -> tuple[ObjectL
     if stored >= TRIM_AFTER_BYTES:
         _return_freed_memory()
     return path, data
+
+
+def _read_up_to(path: ObjectLocation, limit: int) -> bytes | bytearray:
+    """Up to ``limit`` bytes of the object in one request; a local file straight into a buffer
+    that unpacking may then write over (no second buffer of the object's size)."""
+    if path.base.protocol not in LOCAL_PROTOCOLS:
+        return path.fs.cat_file(path.path, start=0, end=limit)
+    data = bytearray(limit)
+    with path.fs.open(path.path, "rb") as file:
+        del data[file.readinto(data) :]
+    return data
 
 
 def _return_freed_memory() -> None:
@@ -354,17 +365,28 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
 
 
 def _unpacked(path, address: XComAddress, data: bytes, streams: list, size: int, checksum):
-    """``data`` through the unpacking streams into a buffer of the ``size`` the row records."""
-    text, filled = bytearray(size), 0
+    """``data`` through the unpacking streams into a buffer of the ``size`` the row records: the
+    object's own buffer when its only stream unpacks in place (a cipher over a local file's
+    bytes, which no checksum thread reads), else a new one."""
     if hasattr(streams[-1], "expect"):  # a codec: bounded by the size the row records
         streams[-1].expect(size)
-    pieces = _pieces(data)
+    in_place = (
+        checksum is None
+        and len(streams) == 1
+        and isinstance(data, bytearray)
+        and getattr(streams[0], "unpacks_in_place", False)
+    )
+    text = data if in_place else bytearray(size)
+    filled, pieces = 0, _pieces(data)
     try:
-        for chunk in packed(pieces, streams):
-            if filled + len(chunk) > size:
-                raise ValueError(f"it unpacks to more than the {size} bytes recorded")
-            text[filled : filled + len(chunk)] = chunk
-            filled += len(chunk)
+        if in_place:
+            filled = _unpack_in_place(pieces, streams[0], memoryview(text))
+        else:
+            for chunk in packed(pieces, streams):
+                if filled + len(chunk) > size:
+                    raise ValueError(f"it unpacks to more than the {size} bytes recorded")
+                text[filled : filled + len(chunk)] = chunk
+                filled += len(chunk)
     except XComLayerError:  # a stream's own verdict (a GCM tag)
         raise
     except Exception as error:  # zlib, cryptography, a size that does not match
@@ -375,6 +397,15 @@ def _unpacked(path, address: XComAddress, data: bytes, streams: list, size: int,
     if filled != size:
         raise _not_unpacked(path, address, f"{filled} bytes, not the {size} recorded")
     return text
+
+
+def _unpack_in_place(pieces: Iterator[memoryview], stream, text: memoryview) -> int:
+    """Each piece unpacked over itself (a stream whose output is as long as its input)."""
+    filled = 0
+    for piece in pieces:
+        filled += stream.update_into(piece, text[filled : filled + len(piece)])
+    stream.finish()  # its verdict (a GCM tag); such a stream holds no bytes back
+    return filled
 
 
 def _not_unpacked(path, address: XComAddress, detail: str) -> XComLayerError:
