@@ -32,9 +32,10 @@ Prints the medians, the ratios to ``raw`` and to ``official``, and the memory mu
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
 tracked is written unless asked (beside the CSV: the plot, ``.png``, and the site's tables,
 ``.md``). ``--replot`` draws both again from that CSV. ``--codecs`` only times zstd's, gzip's and
-lz4's levels on that value and on JSON records (how the compression layer's default codec and
-level were chosen); ``--checksums`` only times SHA-256 and BLAKE3 over the value in the layer's
-1 MiB chunks (how the object_storage layer's checksum was chosen).
+lz4's levels and AES-256-GCM on that value and on JSON records (how the compression layer's
+default codec and level were chosen, and what the cipher itself costs); ``--checksums`` only
+times SHA-256 and BLAKE3 over the value in the layer's 1 MiB chunks (how the object_storage
+layer's checksum was chosen).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ COMPETITORS = ("raw", "official", *COMBINATIONS)
 SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
 ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
 ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+BENCH_KEY = base64.b64decode(ENCRYPTION_KEYS.partition(":")[2])
 
 
 def text_value(size: int) -> str:
@@ -88,9 +90,9 @@ def records_value(size: int) -> list[dict]:
 
 
 def codec_table(sizes: list[int], rounds: int) -> None:
-    """zstd's and gzip's levels as the compression layer runs them, and lz4, on both kinds of
-    value, as a Markdown table: median times and the share of the size left
-    (``--codecs > docs/measured/codecs.md`` is the site's copy)."""
+    """zstd's and gzip's levels as the compression layer runs them, lz4, and the encryption
+    layer's cipher (AES-256-GCM), on both kinds of value, as a Markdown table: median times and
+    the share of the size left (``--codecs > docs/measured/codecs.md`` is the site's copy)."""
     import lz4.frame
     from xcom_backends.layers.compression import CODECS
 
@@ -98,7 +100,10 @@ def codec_table(sizes: list[int], rounds: int) -> None:
         (codec, level, CODECS[codec].compress, CODECS[codec].decompress)
         for codec, levels in (("zstd", (1, 3, 9)), ("gzip", (1, 6, 9)))
         for level in levels
-    ] + [("lz4", 0, lambda data, level: lz4.frame.compress(data, level), lz4.frame.decompress)]
+    ] + [
+        ("lz4", 0, lambda data, level: lz4.frame.compress(data, level), lz4.frame.decompress),
+        ("aes-256-gcm", 0, aes_gcm_encrypt, aes_gcm_decrypt),  # the encryption layer's cipher
+    ]
     print("| value | JSON size | codec | level | compress | speed | unpack | size after |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
@@ -120,6 +125,22 @@ def codec_table(sizes: list[int], rounds: int) -> None:
                     f"{unpacked * 1000:.1f} ms | {len(packed) / len(data):.2f} |"
                 )
     print(f"\nMachine: {machine()}. Medians of {rounds} runs.")
+
+
+def aes_gcm_encrypt(data: bytes, level: int) -> bytes:
+    """AES-256-GCM over the whole value (cryptography's ``AESGCM``): the cipher's own time, which
+    the encryption layer spends in 1 MiB chunks. The nonce comes first."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    return nonce + AESGCM(BENCH_KEY).encrypt(nonce, data, None)
+
+
+def aes_gcm_decrypt(packed: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    view = memoryview(packed)
+    return AESGCM(BENCH_KEY).decrypt(view[:12], view[12:], None)
 
 
 def checksum_table(sizes: list[int], rounds: int) -> None:
