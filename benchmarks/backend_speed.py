@@ -26,7 +26,9 @@ peak over the resident size before it is the peak memory, as a multiple of the v
 After each, untimed, the object it wrote is deleted: every push writes a new object, as each run's
 push does (overwriting one would cost a local file its truncation, which the official backend,
 writing under new names, never pays).
-Reported: the median of every round's trips, and the highest peak of the rounds.
+Reported: the median of every round's trips; the median of the rounds' first trips (a task
+pushes and pulls once in a process of its own, with nothing of the value's size allocated
+before); and the highest peak of the rounds.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
@@ -272,13 +274,16 @@ def measured_rounds(
     stores: dict[str, str], sizes: list[int], rounds: int, trips: int
 ) -> tuple[list[dict], dict[tuple, float]]:
     """Every competitor in a fresh process per store, size and round, in a shuffled order in
-    every round: the median time over all rounds' trips, the highest peak memory of the rounds.
+    every round: the median time over all rounds' trips, the median of the rounds' first trips
+    (what a task pays: one push and one pull in a process of its own), the highest peak memory
+    of the rounds.
 
     A process of its own per competitor, as each task has: in one shared process the large
     buffers one competitor frees change where glibc's allocator places the next one's (its
     thresholds follow what was freed), which moved the others' times at 10 MiB by up to 2x.
     """
     seconds: dict[tuple, list[float]] = {}
+    firsts: dict[tuple, list[float]] = {}
     peaks: dict[tuple, float] = {}
     for number in range(rounds):
         for store, base in stores.items():
@@ -297,33 +302,41 @@ def measured_rounds(
                     result = json.loads(probed.stdout.strip().splitlines()[-1])
                     key = (store, size, name)
                     seconds.setdefault(key, []).extend(result["seconds"])
+                    firsts.setdefault(key, []).append(result["seconds"][0])
                     peaks[key] = max(peaks.get(key, 0.0), result["peak_over_value"])
                 print(f"  round {number + 1}: {store} {size} bytes", file=sys.stderr)
     rows = [
-        {"store": store, "bytes": size, "competitor": name, "median_s": statistics.median(times)}
+        {
+            "store": store,
+            "bytes": size,
+            "competitor": name,
+            "median_s": statistics.median(times),
+            "first_s": statistics.median(firsts[store, size, name]),
+        }
         for (store, size, name), times in seconds.items()
     ]
     return rows, peaks
 
 
 def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
-    median = {(r["store"], r["bytes"], r["competitor"]): r["median_s"] for r in rows}
     for store in dict.fromkeys(r["store"] for r in rows):
         sizes = sorted({r["bytes"] for r in rows if r["store"] == store})
-        print(f"\n{store}: median round trip, ms")
-        print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
-        for size in sizes:
-            cells = [f"{median[store, size, name] * 1000:24.1f}" for name in COMPETITORS]
-            print(f"{size:>10} " + " ".join(cells))
-        print(f"\n{store}: ratios (layered / raw, layered / official)")
-        for size in sizes:
-            raw, official = median[store, size, "raw"], median[store, size, "official"]
-            cells = [
-                f"{name} {median[store, size, name] / raw:.2f}x raw "
-                f"{median[store, size, name] / official:.2f}x official"
-                for name in COMBINATIONS
-            ]
-            print(f"{size:>10}  official {official / raw:.2f}x raw | " + " | ".join(cells))
+        for column, what in (("median_s", "median round trip"), ("first_s", "first round trip")):
+            timed = {(r["bytes"], r["competitor"]): r[column] for r in rows if r["store"] == store}
+            print(f"\n{store}: {what}, ms")
+            print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
+            for size in sizes:
+                cells = [f"{timed[size, name] * 1000:24.1f}" for name in COMPETITORS]
+                print(f"{size:>10} " + " ".join(cells))
+            print(f"\n{store}: {what}, ratios (layered / raw, layered / official)")
+            for size in sizes:
+                raw, official = timed[size, "raw"], timed[size, "official"]
+                cells = [
+                    f"{name} {timed[size, name] / raw:.2f}x raw "
+                    f"{timed[size, name] / official:.2f}x official"
+                    for name in COMBINATIONS
+                ]
+                print(f"{size:>10}  official {official / raw:.2f}x raw | " + " | ".join(cells))
         if memory:
             print(f"\n{store}: peak memory of one round trip / the value's JSON size")
             print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
@@ -336,7 +349,8 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
-            out, ["store", "bytes", "competitor", "median_s", "rounds", "peak_over_value"]
+            out,
+            ["store", "bytes", "competitor", "median_s", "first_s", "rounds", "peak_over_value"],
         )
         writer.writeheader()
         for row in rows:
@@ -372,16 +386,22 @@ def write_markdown(csv_path: Path, path: Path) -> None:
     keys = sorted({(r["store"], int(r["bytes"])) for r in rows}, key=lambda k: (k[0] != "s3", k[1]))
     header = "| store | value | " + " | ".join(f"`{name}`" for name in COMPETITORS) + " |"
     rule = "| --- | ---: | " + " | ".join("---:" for _ in COMPETITORS) + " |"
-    lines = ["Median round trip (push + pull), and its ratio to `raw`:", "", header, rule]
-    for store, size in keys:
-        raw = float(cell[store, size, "raw"]["median_s"])
-        cells = [
-            f"{float(cell[store, size, n]['median_s']) * 1000:.1f} ms "
-            f"({float(cell[store, size, n]['median_s']) / raw:.2f}x)"
-            for n in COMPETITORS
-        ]
-        lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
-    lines += ["", "Peak memory of one round trip, as a multiple of the value's JSON size:", ""]
+    lines = []
+    for column, title in (
+        ("median_s", "Median round trip (push + pull), and its ratio to `raw`:"),
+        ("first_s", "The first round trip in a process (what a task pays), median of the rounds:"),
+    ):
+        lines += [title, "", header, rule]
+        for store, size in keys:
+            raw = float(cell[store, size, "raw"][column])
+            cells = [
+                f"{float(cell[store, size, n][column]) * 1000:.1f} ms "
+                f"({float(cell[store, size, n][column]) / raw:.2f}x)"
+                for n in COMPETITORS
+            ]
+            lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["Peak memory of one round trip, as a multiple of the value's JSON size:", ""]
     lines += [header, rule]
     for store, size in keys:
         if size < 2**20:
@@ -392,8 +412,9 @@ def write_markdown(csv_path: Path, path: Path) -> None:
     lines += [
         "",
         f"Machine: {machine()}. {rounds} rounds, each a fresh process per store, size and "
-        f"competitor in a shuffled order, with {trips} round trips in it: the median trip, and "
-        "the highest peak of the rounds (their first trip's).",
+        f"competitor in a shuffled order, with {trips} round trips in it: the median trip, the "
+        "median of the rounds' first trips, and the highest peak of the rounds (their first "
+        "trip's).",
     ]
     path.write_text("\n".join(lines) + "\n")
 
