@@ -112,9 +112,8 @@ class ByteStream(Protocol):
     checksum of its own.
     """
 
-    def update(self, chunk: bytes) -> bytes | memoryview:
-        """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty. They may be a
-        view of a buffer the stream writes again on its next ``update``: use them before that."""
+    def update(self, chunk: bytes) -> bytes:
+        """The packed (or unpacked) bytes of ``chunk`` that are ready; may be empty."""
 
     def finish(self) -> bytes:
         """The remaining bytes; raises if what was unpacked is not whole and authentic."""

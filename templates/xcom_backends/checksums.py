@@ -95,9 +95,8 @@ class ChunkHashing:
     """A write's checksum over its chunks, in order: the first ``CHECK_BESIDE_BYTES`` are hashed at
     once, the rest on a thread of its own while the caller encodes and writes the next chunks.
 
-    A chunk that is a view (of a buffer its maker writes again) is copied before it is queued.
-    Call ``hexdigest`` when every chunk was added, or ``close`` if the write failed: both end the
-    thread.
+    Chunks must not change once added (bytes never do). Call ``hexdigest`` when every chunk was
+    added, or ``close`` if the write failed: both end the thread.
     """
 
     def __init__(self, digest) -> None:
@@ -106,17 +105,16 @@ class ChunkHashing:
         self._queue: queue.Queue | None = None
         self._finished: Callable[[], Any] | None = None
 
-    def add(self, chunk: bytes | memoryview) -> None:
-        if self._queue is None and self._hashed < CHECK_BESIDE_BYTES:  # not worth a thread
+    def add(self, chunk: bytes) -> None:
+        if self._queue is not None:
+            self._queue.put(chunk)
+        elif self._hashed < CHECK_BESIDE_BYTES:  # a small object is not worth a thread
             self.digest.update(chunk)
             self._hashed += len(chunk)
-            return
-        if isinstance(chunk, memoryview):  # hashed later: keep its bytes as they are now
-            chunk = bytes(chunk)
-        if self._queue is None:
+        else:
             chunks = self._queue = queue.Queue(maxsize=PENDING_CHUNKS)
+            chunks.put(chunk)
             self._finished = run_beside(lambda: self._hash_until_closed(chunks))
-        self._queue.put(chunk)
 
     def _hash_until_closed(self, chunks: queue.Queue) -> None:
         failure = None

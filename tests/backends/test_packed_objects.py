@@ -21,12 +21,7 @@ import pytest
 import zstandard
 from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
-from xcom_backends.checksums import (
-    CHECK_BESIDE_BYTES,
-    THREADED_CHECKSUM_BYTES,
-    ChunkHashing,
-    new_checksum,
-)
+from xcom_backends.checksums import CHECK_BESIDE_BYTES, THREADED_CHECKSUM_BYTES
 from xcom_backends.layers.encryption import update_into_takes_exact_room
 
 from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, load, store
@@ -295,36 +290,6 @@ def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers):
         "or copied from another XCom, or the key configured under this id is not the one that "
         "encrypted it. The value was not returned."
     )
-
-
-class DigestHeldOnThreads:
-    """A BLAKE3 digest whose updates on any thread but the main one wait until ``release``."""
-
-    def __init__(self) -> None:
-        self.digest, self.released = new_checksum(), threading.Event()
-
-    def update(self, data) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            self.released.wait(timeout=30)
-        self.digest.update(data)
-
-    def hexdigest(self) -> str:
-        return self.digest.hexdigest()
-
-
-def test_a_write_hashes_views_of_a_reused_buffer_as_they_were_when_added():
-    """A packing stream may hand on a view of a buffer it writes again for the next chunk (the
-    cipher does): the hashing thread, which takes chunks later, hashes what each was when added.
-    Here the thread is held until the buffer was written over."""
-    held = DigestHeldOnThreads()
-    chunk, digest, hashing = bytearray(2**20), blake3(), ChunkHashing(held)
-    for n in range(CHECK_BESIDE_BYTES // len(chunk) + 1):  # the last one goes to the thread
-        chunk[:] = bytes([n + 1]) * len(chunk)
-        hashing.add(memoryview(chunk))
-        digest.update(chunk)
-    chunk[:] = bytes(len(chunk))
-    held.released.set()
-    assert hashing.hexdigest() == digest.hexdigest()
 
 
 def test_an_object_encrypted_alone_is_decrypted_in_its_read_buffer_and_checked_by_its_tag(

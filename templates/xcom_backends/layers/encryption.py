@@ -41,8 +41,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..base import MARKER, XComAddress, XComLayerError, json_bytes, option
 
-BLOCK_BYTES = 16  # AES's block
-
 
 def configured_keys() -> dict[str, bytes]:
     """Key id -> key, in the configured order (the first one encrypts)."""
@@ -120,10 +118,11 @@ class AesGcmStream:
     ``finish`` has checked it, and a failed check is an error, never a value. The tag
     authenticates every byte the stream packed, so an object it packed last needs no checksum.
 
-    Each ``update`` writes into one buffer the stream keeps (``update_into``) and returns a view
-    of it, valid until the next ``update``: a new 1 MiB of bytes per chunk made the allocator hand
-    memory back to the system and fault it in again on every round trip (at 10 MiB on local
-    files, 8 to 17 MiB of fresh pages per push and per pull, benchmarks/backend_speed.py).
+    A local object, whose bytes were read into a buffer of their own, is decrypted in that buffer
+    (``update_into``): a second buffer of the value's size, and 1 MiB of new bytes per chunk,
+    made the allocator hand memory back to the system and fault it in again on every round trip
+    (at 10 MiB on local files, 13 MiB of fresh pages per push and 17 MiB per pull; none since,
+    benchmarks/backend_speed.py).
     """
 
     authenticates = True
@@ -139,14 +138,9 @@ class AesGcmStream:
             tag = base64.b64decode(header["tag"], validate=True)
             self._cipher = Cipher(algorithms.AES(key), modes.GCM(self.nonce, tag)).decryptor()
         self._cipher.authenticate_additional_data(object_associated_data(key_id, address))
-        self._output = bytearray()
 
-    def update(self, chunk: bytes) -> memoryview:
-        # update_into asks for room for the chunk and a block more (cryptography's documentation).
-        if len(self._output) < len(chunk) + BLOCK_BYTES:
-            self._output = bytearray(len(chunk) + BLOCK_BYTES)
-        written = self._cipher.update_into(chunk, self._output)
-        return memoryview(self._output)[:written]
+    def update(self, chunk: bytes) -> bytes:
+        return self._cipher.update(chunk)
 
     @property
     def unpacks_in_place(self) -> bool:
