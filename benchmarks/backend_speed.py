@@ -73,6 +73,11 @@ SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
 ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
 ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 BENCH_KEY = base64.b64decode(ENCRYPTION_KEYS.partition(":")[2])
+# The CSV's time columns and what each is: every trip's median, and each process's first trip.
+TIMES = {
+    "median_s": "median round trip (every trip of every round)",
+    "first_s": "first round trip in a process (what a task pays), median of the rounds",
+}
 
 
 def text_value(size: int) -> str:
@@ -321,7 +326,7 @@ def measured_rounds(
 def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
     for store in dict.fromkeys(r["store"] for r in rows):
         sizes = sorted({r["bytes"] for r in rows if r["store"] == store})
-        for column, what in (("median_s", "median round trip"), ("first_s", "first round trip")):
+        for column, what in TIMES.items():
             timed = {(r["bytes"], r["competitor"]): r[column] for r in rows if r["store"] == store}
             print(f"\n{store}: {what}, ms")
             print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
@@ -350,7 +355,7 @@ def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: 
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
             out,
-            ["store", "bytes", "competitor", "median_s", "first_s", "rounds", "peak_over_value"],
+            ["store", "bytes", "competitor", *TIMES, "rounds", "peak_over_value"],
         )
         writer.writeheader()
         for row in rows:
@@ -387,11 +392,9 @@ def write_markdown(csv_path: Path, path: Path) -> None:
     header = "| store | value | " + " | ".join(f"`{name}`" for name in COMPETITORS) + " |"
     rule = "| --- | ---: | " + " | ".join("---:" for _ in COMPETITORS) + " |"
     lines = []
-    for column, title in (
-        ("median_s", "Median round trip (push + pull), and its ratio to `raw`:"),
-        ("first_s", "The first round trip in a process (what a task pays), median of the rounds:"),
-    ):
-        lines += [title, "", header, rule]
+    for column, what in TIMES.items():
+        lines += [f"The {what}: push + pull, and its ratio to `raw`:"]
+        lines += ["", header, rule]
         for store, size in keys:
             raw = float(cell[store, size, "raw"][column])
             cells = [

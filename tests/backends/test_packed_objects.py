@@ -30,6 +30,13 @@ from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
 # Several chunks of 8 MiB, so packing and unpacking cross chunk boundaries.
 RECORDS = [{"order": f"order-{n:08d}", "rows": n % 977, "ok": n % 3 == 0} for n in range(400_000)]
 
+# What a pull says of an encrypted object whose tag does not match (the tests' key id).
+FAILED_AUTHENTICATION = (
+    f"{DESCRIBED} failed authentication with key id 'current': the stored object was altered or "
+    "copied from another XCom, or the key configured under this id is not the one that encrypted "
+    "it. The value was not returned."
+)
+
 
 def offload_with(layers, store_root, layer_names: str) -> None:
     """Enable ``layer_names`` with objects under the test store and the tests' encryption keys."""
@@ -285,11 +292,7 @@ def test_a_damaged_encrypted_object_is_reported_by_its_tag(store_root, layers):
     damage_the_object(reference, "flipped byte")
     with pytest.raises(XComLayerError) as refused:
         load(reference)
-    assert str(refused.value) == (
-        f"{DESCRIBED} failed authentication with key id 'current': the stored object was altered "
-        "or copied from another XCom, or the key configured under this id is not the one that "
-        "encrypted it. The value was not returned."
-    )
+    assert str(refused.value) == FAILED_AUTHENTICATION
 
 
 def test_an_object_encrypted_alone_is_decrypted_in_its_read_buffer_and_checked_by_its_tag(
@@ -312,11 +315,7 @@ def test_an_object_encrypted_alone_is_decrypted_in_its_read_buffer_and_checked_b
     path = damage_the_object(reference, "flipped byte")
     with pytest.raises(XComLayerError) as refused:
         load(reference)
-    assert str(refused.value) == (
-        f"{DESCRIBED} failed authentication with key id 'current': the stored object was altered "
-        "or copied from another XCom, or the key configured under this id is not the one that "
-        "encrypted it. The value was not returned."
-    )
+    assert str(refused.value) == FAILED_AUTHENTICATION
     assert path.read_bytes() != ciphertext and len(path.read_bytes()) == len(ciphertext)
 
 
