@@ -23,7 +23,6 @@ from blake3 import blake3
 from xcom_backends.base import MARKER, XComLayerError
 from xcom_backends.checksums import CHECK_BESIDE_BYTES, THREADED_CHECKSUM_BYTES
 from xcom_backends.layers.encryption import update_into_takes_exact_room
-from xcom_backends.layers.object_storage import ENCODE_AT_ONCE_CHARS
 
 from tests.backends.xcom_rows import DESCRIBED, HERE, KEY, load, store
 from tests.harness.backend_profiles import TEST_ENCRYPTION_KEYS
@@ -70,21 +69,6 @@ def test_the_object_alone_holds_the_values_json(store_root, layers):
     assert reference["bytes"] == len(data)
     assert reference["blake3"] == blake3(data).hexdigest() and "sha256" not in reference
     assert load(reference) == RECORDS
-
-
-@pytest.mark.parametrize("past_the_limit", [-1, 0, 1])
-def test_a_value_at_the_one_piece_limit_is_stored_as_its_json(store_root, layers, past_the_limit):
-    """A local file takes a text of up to ENCODE_AT_ONCE_CHARS in one piece, a longer one (and
-    every store) slice by slice: the object, its checksum and the value read back are the same."""
-    from airflow.sdk import ObjectStoragePath
-
-    layers("object_storage", object_storage_path=str(store_root / "xcom"))
-    value = "x" * (ENCODE_AT_ONCE_CHARS - 2 + past_the_limit)  # its JSON has two quotes more
-    reference = store(value)
-    data = ObjectStoragePath(reference["uri"]).read_bytes()
-    assert data == compact(value) and len(data) == ENCODE_AT_ONCE_CHARS + past_the_limit
-    assert reference["blake3"] == blake3(data).hexdigest()
-    assert load(reference) == value
 
 
 def load_in_child(reference: dict, value, outcome) -> None:

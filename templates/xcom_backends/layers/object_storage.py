@@ -26,16 +26,16 @@ request to look it up again). An object the ``encryption`` layer packed last has
 its AES-GCM tag, in the row's ``packed`` header, authenticates every byte of it instead (hashing
 the same bytes again would only cost time).
 
-The value is encoded to JSON once and streamed in 1 MiB chunks (to a local file, up to 2 MiB in one
-piece): each enabled packing layer (``compression``, ``encryption``) packs a chunk in turn, then it
-is sent, and hashed (from 2 MiB on a thread beside the sending, ``checksums.py``). ``packed`` lists
-those layers' headers (codec; key id, nonce, tag), which reading undoes in reverse; the object
-holds bytes, never base64. Reading takes the object in one request (at most one byte more than the
-row records) and unpacks and parses it while a thread checks it: no more requests than the raw
-client makes, and nothing returned unless the check passed. Objects written before this format (no
-``packed``) hold the JSON of the inner layers' envelopes and are still read. Objects are written
-and read with the store's fsspec filesystem (as Airflow attaches it for the path's connection), not
-reported to Airflow's hook-level lineage: an XCom's object is not a dataset.
+The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
+(``compression``, ``encryption``) packs a chunk in turn, then it is sent, and hashed (from 2 MiB on
+a thread beside the sending, ``checksums.py``). ``packed`` lists those layers' headers (codec; key
+id, nonce, tag), which reading undoes in reverse; the object holds bytes, never base64. Reading
+takes the object in one request (at most one byte more than the row records) and unpacks and parses
+it while a thread checks it: no more requests than the raw client makes, and nothing returned
+unless the check passed. Objects written before this format (no ``packed``) hold the JSON of the
+inner layers' envelopes and are still read. Objects are written and read with the store's fsspec
+filesystem (as Airflow attaches it for the path's connection), not reported to Airflow's hook-level
+lineage: an XCom's object is not a dataset.
 
 The layer only ever reads, checks or deletes the path it derives itself from the XCom's address:
 a row whose ``uri`` is any other path (another bucket, another XCom's object, a forged row) is an
@@ -68,14 +68,6 @@ MAX_PART_CHARS = 128
 # What is encoded, packed and hashed at a time: 1 MiB stays in the CPU's cache from one step to
 # the next (4 and 8 MiB chunks measured slower on local files, benchmarks/backend_speed.py).
 CHUNK_BYTES = 2**20
-# For a local file, a text up to this is encoded in one piece: slicing it would only allocate as
-# much again (a slice and its bytes) and copy it once more (a 1 MiB push, a process's first two
-# round trips: 2.3 ms slice by slice, 1.9 in one piece). A longer one goes slice by slice, so its
-# whole text is never held twice and each chunk reuses the memory the last one freed (a 10 MiB
-# push, a process's first round trip: 21.7 ms slice by slice, 24.9 in one piece). Other stores'
-# clients copy what they are given into a part buffer: one piece left 1 MiB more resident after a
-# 1 MiB push to S3 (a round trip's peak 2.4x the value instead of 1.4x), so they get slices.
-ENCODE_AT_ONCE_CHARS = 2 * CHUNK_BYTES
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
 TRIM_AFTER_BYTES = 32 * 2**20  # from here, memory freed by a write or read is handed back at once
 SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
@@ -479,7 +471,11 @@ class ObjectStorageLayer:
         text = json_text(payload)
         sample = text[:SAMPLE_CHARS].encode("ascii")
         streams = [s for p in packers if (s := p.packing(len(text), sample, address))]
-        chunks = _encoded(text, at_once=base_path().protocol in LOCAL_PROTOCOLS)
+        # Slice by slice: a chunk more in memory, never the whole text twice (encoding it at once
+        # measured no faster, and at 1 and 10 MiB a whole value more at the peak).
+        chunks = (
+            text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
+        )
         # The stream packed last covers the whole object: if it authenticates, no checksum.
         authenticated = bool(streams) and getattr(streams[-1], "authenticates", False)
         reference = write_object(
@@ -510,16 +506,6 @@ class ObjectStorageLayer:
                 )
             streams.append(layer.unpacking(header, address))
         return read_packed(envelope, address, self.object_suffix, streams)
-
-
-def _encoded(text: str, at_once: bool) -> Iterator[bytes]:
-    """The text's bytes: in one piece if ``at_once`` and it is up to ``ENCODE_AT_ONCE_CHARS``
-    long, else slice by slice."""
-    if at_once and len(text) <= ENCODE_AT_ONCE_CHARS:
-        yield text.encode("ascii")
-        return
-    for start in range(0, len(text), CHUNK_BYTES):
-        yield text[start : start + CHUNK_BYTES].encode("ascii")
 
 
 def packed(chunks: Iterator[bytes], streams: list) -> Iterator[bytes]:
