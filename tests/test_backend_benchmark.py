@@ -1,7 +1,8 @@
 """The backend benchmark the "Choosing a backend" page is drawn from runs from a clean clone.
 
-One small run on local files (every competitor, one round, one trip): it must finish, write its
-CSV, table and plot where it is told, and leave every tracked file as it was.
+One small run on local files (every competitor, one round, two trips: a process's first and a
+later one): it must finish, write its CSV, table and plot where it is told, and leave every tracked
+file as it was.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def tracked_changes() -> str:
 def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     before = tracked_changes()
     figures = tmp_path / "speed.csv"
-    small = ["--stores", "local", "--sizes", "1024", "--rounds", "1", "--trips", "1"]
+    small = ["--stores", "local", "--sizes", "1024", "--rounds", "1", "--trips", "2"]
     run = subprocess.run(
         [sys.executable, str(BENCHMARK), *small, "--csv", str(figures)],
         capture_output=True,
@@ -43,9 +44,22 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     assert all(row["store"] == "local" and row["bytes"] == "1024" for row in rows)
     assert all(float(row[column]) > 0 for row in rows for column in TIMES)
     tables = figures.with_suffix(".md").read_text()
-    assert "object_storage" in tables and "The first round trip in a process" in tables
-    assert "The median round trip" in tables
+    assert "object_storage" in tables
+    assert all(f"The {what}: push + pull" in tables for what in TIMES.values())
     assert figures.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
-    assert "local: median round trip (every trip of every round), ratios" in run.stdout
-    assert "local: first round trip in a process (what a task pays)" in run.stdout
+    assert all(f"local: {what}, ratios" in run.stdout for what in TIMES.values())
     assert tracked_changes() == before
+
+
+def test_a_run_of_one_trip_per_process_is_refused():
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--stores", "local", "--trips", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert (
+        "--trips must be at least 2: a process's first round trip is reported apart" in run.stderr
+    )
