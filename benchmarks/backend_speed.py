@@ -76,8 +76,7 @@ SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
 ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
 ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 BENCH_KEY = base64.b64decode(ENCRYPTION_KEYS.partition(":")[2])
-# The CSV's time columns and what each is: a process's later trips, and its first trip, apart (a
-# median over both fell among the later trips' slowest and moved with how many trips ran).
+# The CSV's time columns and what each is (the module's docstring says why they are apart).
 TIMES = {
     "warm_s": "median later round trip (every trip after a process's first, every round)",
     "first_s": "first round trip in a process (what a task pays), median of the rounds",
@@ -283,9 +282,9 @@ def measured_rounds(
     stores: dict[str, str], sizes: list[int], rounds: int, trips: int
 ) -> tuple[list[dict], dict[tuple, float]]:
     """Every competitor in a fresh process per store, size and round, in a shuffled order in
-    every round: the median time over all rounds' trips, the median of the rounds' first trips
-    (what a task pays: one push and one pull in a process of its own), the highest peak memory
-    of the rounds.
+    every round: the median time of every process's trips after its first, the median of the
+    processes' first trips (what a task pays: one push and one pull in a process of its own), the
+    highest peak memory of the rounds.
 
     A process of its own per competitor, as each task has: in one shared process the large
     buffers one competitor frees change where glibc's allocator places the next one's (its
