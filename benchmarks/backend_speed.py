@@ -7,9 +7,11 @@ One round trip is what a push and a pull cost a task: ``serialize_value`` (with 
 address, as the worker calls it), the row through JSON as the API server stores it, and
 ``deserialize_value`` of that row. The competitors, on the same value:
 
-- ``raw``: the least any backend must do: the value's JSON written to the store and read back
-  with the store's own fsspec client (``ObjectStoragePath.write_bytes``/``read_bytes``), then
-  parsed;
+- ``raw``: the least any backend must do: the value's JSON, the same bytes the layered backend
+  writes (encoded and parsed with msgspec, as it does), written to the store and read back with
+  the store's own fsspec client (``ObjectStoragePath.write_bytes``/``read_bytes``);
+- ``raw_json``: the same with the standard library's ``json.dumps``/``json.loads``, as the
+  official backend and most task code encode JSON;
 - ``official``: apache-airflow-providers-common-io's ``XComObjectStorageBackend``, every value
   offloaded (threshold 0, no compression);
 - the layered backend from templates/ with each layer combination of ``COMBINATIONS``.
@@ -59,6 +61,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import msgspec
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.append(str(REPO_ROOT / "templates"))  # as plugins/ would be in a project
@@ -71,7 +75,12 @@ COMBINATIONS = {
     "+compression": "compression, object_storage",
     "+compression+encryption": "compression, encryption, object_storage",
 }
-COMPETITORS = ("raw", "official", *COMBINATIONS)
+COMPETITORS = ("raw", "raw_json", "official", *COMBINATIONS)
+# How each raw competitor makes the value's JSON bytes and the value of them again.
+RAW_CODECS = {
+    "raw": (msgspec.json.encode, msgspec.json.decode),
+    "raw_json": (lambda value: json.dumps(value).encode(), json.loads),
+}
 SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
 ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
 ENCRYPTION_KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
@@ -217,12 +226,13 @@ def use_competitor(name: str, base: str) -> None:
 def round_trip(name: str, base: str, value: object, key: str) -> tuple[object, str]:
     """Push ``value`` through the competitor (configured by ``use_competitor``) and pull it back:
     what the pull gave, and the URI of the object the push wrote."""
-    if name == "raw":
+    if name in RAW_CODECS:
         from airflow.sdk import ObjectStoragePath
 
-        path = ObjectStoragePath(f"{base}/raw/{key}.json")
-        path.write_bytes(json.dumps(value).encode())
-        return json.loads(path.read_bytes()), str(path)
+        encode, parse = RAW_CODECS[name]
+        path = ObjectStoragePath(f"{base}/{name}/{key}.json")
+        path.write_bytes(encode(value))
+        return parse(path.read_bytes()), str(path)
     if name == "official":
         from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend as backend
     else:
@@ -235,7 +245,7 @@ def round_trip(name: str, base: str, value: object, key: str) -> tuple[object, s
 def start_store(store: str, home: Path) -> tuple[str, object | None]:
     """The base URL of ``store`` and its server (None for a folder)."""
     if store == "local":
-        for folder in ("raw", "official", "layered"):
+        for folder in (*RAW_CODECS, "official", "layered"):
             (home / "store" / folder).mkdir(parents=True)
         return f"file://{home / 'store'}", None
     from tests.harness.storage_servers import start_server
@@ -344,7 +354,8 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
                     f"{timed[size, name] / official:.2f}x official"
                     for name in COMBINATIONS
                 ]
-                print(f"{size:>10}  official {official / raw:.2f}x raw | " + " | ".join(cells))
+                others = f"raw_json {timed[size, 'raw_json'] / raw:.2f}x raw, official "
+                print(f"{size:>10}  {others}{official / raw:.2f}x raw | " + " | ".join(cells))
         if memory:
             print(f"\n{store}: peak memory of one round trip / the value's JSON size")
             print(f"{'value':>10} " + " ".join(f"{name:>24}" for name in COMPETITORS))
@@ -375,8 +386,8 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB; Python "
         f"{platform.python_version()}, Airflow {version('apache-airflow')}, "
         f"common-io provider {version('apache-airflow-providers-common-io')}, "
-        f"s3fs {version('s3fs')}, moto {version('moto')}, blake3 {version('blake3')}, "
-        f"zstandard {version('zstandard')}, lz4 {version('lz4')}"
+        f"msgspec {version('msgspec')}, s3fs {version('s3fs')}, moto {version('moto')}, "
+        f"blake3 {version('blake3')}, zstandard {version('zstandard')}, lz4 {version('lz4')}"
     )
 
 

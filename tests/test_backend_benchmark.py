@@ -63,3 +63,19 @@ def test_a_run_of_one_trip_per_process_is_refused():
     assert (
         "--trips must be at least 2: a process's first round trip is reported apart" in run.stderr
     )
+
+
+def test_the_json_form_benchmark_times_every_kind_of_value():
+    """benchmarks/json_form.py (the site's docs/measured/json_form.md) on small values: a row per
+    kind of value, each of its four times a positive figure; it checked every value came back."""
+    run = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "json_form.py"), "--sizes", "65536"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = [line.split(" | ") for line in run.stdout.splitlines() if line.startswith("| ")][2:]
+    assert [row[0].strip("| ") for row in rows] == ["text", "records", "floats"]
+    assert all(float(row[i].removesuffix(" ms")) > 0 for row in rows for i in (2, 3, 5, 6))

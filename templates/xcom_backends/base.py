@@ -1,6 +1,7 @@
 """What the layered backend and its layers share: the envelope marker, the XCom address, options.
 
-Layers import this module only; ``layered.py`` imports the layers. Nothing here talks to a store.
+Layers import this module and ``json_form.py`` (the JSON form of a payload); ``layered.py``
+imports the layers. Nothing here talks to a store.
 
 Every row the layered backend wraps is an *envelope*: a dict marked ``{"__xcom_layer__": name}``.
 The outermost envelope of a row also records the address of the XCom it was written for
@@ -13,9 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -137,45 +135,6 @@ class PackingLayer(Layer, Protocol):
 def envelope_of(payload: Any) -> str | None:
     """The layer name of an envelope, or None for a plain payload."""
     return payload.get(MARKER) if isinstance(payload, dict) else None
-
-
-# The payload encoded last while a value is pushed (see ``encoding_once``), and its JSON.
-_ENCODED: ContextVar[tuple[Any, str] | None] = ContextVar("encoded_payload", default=None)
-
-
-def json_text(payload: Any) -> str:
-    """The payload as compact JSON, the form every layer measures, packs and stores.
-
-    It is ASCII only (``json.dumps`` escapes the rest), so its length is its size in bytes.
-    Inside ``encoding_once()`` a payload that was just encoded is not encoded again: a layer asks
-    for the size and then for the bytes of the same value, and the backend has already encoded it
-    to refuse NaN (a second encoding of a 100 MiB list costs about a second).
-    """
-    known = _ENCODED.get()
-    if known is not None and known[0] is payload:
-        return known[1]
-    text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
-    if known is not None:
-        _ENCODED.set((payload, text))
-    return text
-
-
-@contextmanager
-def encoding_once() -> Iterator[None]:
-    """Remember the last encoded payload while one value is pushed; forget it afterwards."""
-    token = _ENCODED.set((None, ""))
-    try:
-        yield
-    finally:
-        _ENCODED.reset(token)
-
-
-def json_bytes(payload: Any) -> bytes:
-    return json_text(payload).encode("ascii")
-
-
-def json_size(payload: Any) -> int:
-    return len(json_text(payload))
 
 
 def option(name: str, fallback: str | None = None) -> str | None:

@@ -57,12 +57,11 @@ from .base import (
     XComAddress,
     XComLayerError,
     check_key,
-    encoding_once,
     envelope_of,
-    json_text,
     option,
 )
 from .contracts import XComContractError
+from .json_form import encoding_once, json_bytes
 from .layers import LAYER_ORDER, OBJECT_SUFFIXES
 from .layers.contracts import protected_key_without_contract
 from .layers.object_storage import delete_objects_of
@@ -214,7 +213,7 @@ def _serialized(value: Any, address: XComAddress) -> Any:
     try:
         payload = BaseXCom.serialize_value(value)
         # NaN passes serde but not the API's JSON: refuse it here, where the key is known.
-        json_text(payload)
+        json_bytes(payload)
     except (TypeError, ValueError, RecursionError) as error:
         hint = next((h for m, h in SERIALIZATION_HINTS.items() if str(error).startswith(m)), "")
         raise XComLayerError(

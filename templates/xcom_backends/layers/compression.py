@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import base64
 import gzip
-import json
 import zlib
 from typing import Any
 
-from ..base import MARKER, XComAddress, XComLayerError, int_option, json_bytes, option
+from ..base import MARKER, XComAddress, XComLayerError, int_option, option
+from ..json_form import json_bytes, parsed_json
 
 # What is compressed first to see whether the rest is worth it: on both of the benchmark's values
 # 16 KiB predicts the whole value's ratio within 0.01, as 64 KiB does, and zlib takes far longer
@@ -205,7 +205,7 @@ class CompressionLayer:
     def decode(self, envelope: dict, address: XComAddress) -> Any:
         for codec, stream in CODECS.items():
             if f"{codec}_base64" in envelope:
-                return json.loads(stream.decompress(base64.b64decode(envelope[f"{codec}_base64"])))
+                return parsed_json(stream.decompress(base64.b64decode(envelope[f"{codec}_base64"])))
         raise XComLayerError(
             f"{address.describe()} has a compression envelope with none of "
             f"{', '.join(f'{codec}_base64' for codec in CODECS)}: the row was not written by this "

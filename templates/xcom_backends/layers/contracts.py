@@ -28,7 +28,7 @@ except ImportError:  # Airflow 3.0
     XCOM_SKIPMIXIN_KEY = "skipmixin_key"  # what later releases name it
 from airflow.sdk.bases.xcom import BaseXCom  # also `airflow.sdk.BaseXCom` since 3.2
 
-from ..base import MARKER, XComAddress, json_size, option
+from ..base import MARKER, XComAddress, option
 from ..contracts import (
     XComContractError,
     contract_of,
@@ -42,6 +42,7 @@ from ..contracts import (
     wrong_producer,
     wrong_type,
 )
+from ..json_form import json_size
 
 log = logging.getLogger(__name__)
 UNDECLARED_MODES = ("reject", "warn", "allow")

@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
 import os
 from typing import Any
 
@@ -39,7 +38,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..base import MARKER, XComAddress, XComLayerError, json_bytes, option
+from ..base import MARKER, XComAddress, XComLayerError, option
+from ..json_form import json_bytes, parsed_json
 
 
 def configured_keys() -> dict[str, bytes]:
@@ -208,7 +208,7 @@ class EncryptionLayer:
                 "value was altered or copied from another XCom, or the key configured under this "
                 "id is not the one that encrypted it. The value was not returned."
             ) from error
-        return json.loads(plaintext)
+        return parsed_json(plaintext)
 
     def packing(self, size: int, sample: bytes, address: XComAddress) -> AesGcmStream:
         key_id, key = next(iter(self.keys.items()))

@@ -52,7 +52,6 @@ import ctypes
 import dataclasses
 import functools
 import hashlib
-import json
 import math
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -60,8 +59,9 @@ from urllib.parse import quote
 
 from airflow.sdk import ObjectStoragePath
 
-from ..base import MARKER, XComAddress, XComLayerError, int_option, json_size, json_text, option
+from ..base import MARKER, XComAddress, XComLayerError, int_option, option
 from ..checksums import ChunkHashing, checking, checksum_matches, new_checksum, recorded_checksum
+from ..json_form import json_bytes, json_size, parsed_json
 
 LOCAL_PROTOCOLS = ("file", "local")
 MAX_PART_CHARS = 128
@@ -70,7 +70,7 @@ MAX_PART_CHARS = 128
 CHUNK_BYTES = 2**20
 BLOCK_BYTES = 16 * 2**20  # what the store client sends at once: up to it one PUT, then parts
 TRIM_AFTER_BYTES = 32 * 2**20  # from here, memory freed by a write or read is handed back at once
-SAMPLE_CHARS = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
+SAMPLE_BYTES = 64 * 1024  # what a packing layer may look at first (is it worth compressing?)
 CHECKSUM_DIFFERS = "its checksum differs from the one recorded in the row"
 
 
@@ -350,15 +350,13 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
     verdict = checking(reference, data) if checksum is not None else lambda: True
     try:
         buffer = _unpacked(path, address, data, streams, size, checksum) if streams else data
-        del data  # the object's bytes (unless they are the text), before the text is made
+        del data  # the object's bytes (unless they are the buffer), before the value is made
         if len(buffer) != size:
             raise _not_unpacked(path, address, f"{len(buffer)} bytes, not the {size} recorded")
         try:
-            text = buffer.decode("ascii")
+            value = parsed_json(buffer)
         except UnicodeDecodeError as error:
             raise _not_unpacked(path, address, f"{type(error).__name__}: {error}") from None
-        del buffer
-        value = json.loads(text)
     except Exception as error:
         if not verdict():  # an altered object, whatever it made fail
             raise _changed(path, address) from error
@@ -468,14 +466,10 @@ class ObjectStorageLayer:
 
     def offload(self, payload: Any, address: XComAddress, packers: list) -> dict:
         """Stream the payload's JSON through the packing layers into this XCom's object."""
-        text = json_text(payload)
-        sample = text[:SAMPLE_CHARS].encode("ascii")
-        streams = [s for p in packers if (s := p.packing(len(text), sample, address))]
-        # Slice by slice: a chunk more in memory, never the whole text twice (encoding it at once
-        # measured no faster, and at 1 and 10 MiB a whole value more at the peak).
-        chunks = (
-            text[i : i + CHUNK_BYTES].encode("ascii") for i in range(0, len(text), CHUNK_BYTES)
-        )
+        data = json_bytes(payload)
+        streams = [s for p in packers if (s := p.packing(len(data), data[:SAMPLE_BYTES], address))]
+        view = memoryview(data)  # chunks of the JSON itself, not copies
+        chunks = (view[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES))
         # The stream packed last covers the whole object: if it authenticates, no checksum.
         authenticated = bool(streams) and getattr(streams[-1], "authenticates", False)
         reference = write_object(
@@ -484,7 +478,7 @@ class ObjectStorageLayer:
         return {
             MARKER: self.name,
             **reference,
-            "json_bytes": len(text),
+            "json_bytes": len(data),
             "packed": [stream.header() for stream in streams],
         }
 
@@ -494,7 +488,7 @@ class ObjectStorageLayer:
     def restore(self, envelope: dict, address: XComAddress, packers: dict) -> Any:
         """The payload behind a reference, unpacked by the layers its ``packed`` list names."""
         if "packed" not in envelope:  # written before packing layers streamed: the JSON itself
-            return json.loads(read_object(envelope, address, self.object_suffix))
+            return parsed_json(read_object(envelope, address, self.object_suffix))
         streams = []
         for header in reversed(envelope["packed"]):
             layer = packers.get(header.get("layer"))

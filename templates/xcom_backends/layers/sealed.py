@@ -31,7 +31,6 @@ version 1 are refused with a message, not opened.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import sys
 from typing import Any
@@ -41,8 +40,9 @@ from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..base import MARKER, XComAddress, json_bytes, option
+from ..base import MARKER, XComAddress, option
 from ..contracts import XComContractError, contract_of
+from ..json_form import json_bytes, parsed_json
 
 CONTEXT = "xcom-cookbook/sealed/v2"
 VERSION = 2
@@ -178,7 +178,7 @@ class SealedLayer:
             base64.b64decode(envelope["ciphertext"]),
             address.associated_data(CONTEXT),
         )
-        return json.loads(plaintext)
+        return parsed_json(plaintext)
 
 
 def new_key_pair(kem: str = "x25519") -> tuple[str, str]:

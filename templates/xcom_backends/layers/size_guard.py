@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import XComAddress, XComLayerError, int_option, json_size, option
+from ..base import XComAddress, XComLayerError, int_option, option
+from ..json_form import json_size
 
 # The largest row value each metadata database holds, and what sets that limit (both checked by
 # tests/production/test_database_limits.py against a real server).
