@@ -4,11 +4,12 @@ Needs the ``blake3`` package where tasks run (``pip install blake3``). A row rec
 (or, written before, ``sha256``); reading checks the object's bytes against it.
 
 Hashing runs on a short-lived thread beside what the task's thread does with the same bytes:
-encoding and writing the next chunk of a push, decoding and parsing a pull. BLAKE3 releases the
-GIL while it hashes, so the two overlap on two cores or more (at 10 MiB on local files: a write
-3.3 -> 2.6 ms, a parse with its check 14.0 -> 12.7 ms, benchmarks/backend_speed.py measures the
-round trips). The thread always ends before the write or read that started it returns, so none is
-left running when a task forks a process of its own.
+packing and writing the next chunk of a push, unpacking and parsing a pull. BLAKE3 releases the
+GIL while it hashes, so the two overlap on two cores or more (at 10 MiB on local files, when
+``json`` still encoded and parsed: a write 3.3 -> 2.6 ms, a parse with its check 14.0 -> 12.7
+ms; benchmarks/backend_speed.py measures the round trips). The thread always ends before the
+write or read that started it returns, so none is left running when a task forks a process of
+its own.
 """
 
 from __future__ import annotations
@@ -143,8 +144,8 @@ def run_beside(work: Callable[[], T]) -> Callable[[], T]:
     result, or raises what it raised.
 
     Returns only once the thread runs ``work``: a caller that goes on in C code that holds the GIL
-    (``json.loads``, ``str.decode``) would otherwise keep the thread from starting until it is
-    done. ``work`` should spend its time where the GIL is released (BLAKE3 hashing).
+    (parsing JSON with msgspec or ``json.loads``) would otherwise keep the thread from starting
+    until it is done. ``work`` should spend its time where the GIL is released (BLAKE3 hashing).
     """
     outcome: dict[str, Any] = {}
     running = threading.Event()

@@ -7,11 +7,11 @@ of ``str``, a ``datetime`` or a ``set`` a class's own ``serialize()`` returned, 
 ``json.dumps``, which writes subclasses as their base class and refuses what JSON cannot hold with
 its own message: msgspec would write a ``datetime`` or a ``set`` as a string or a list, and NaN as
 ``null``, and the value read back would not be the value pushed; a text with a lone surrogate,
-which msgspec refuses, is escaped by ``json.dumps`` as before. Both write compact JSON in UTF-8
-that parses to the same payload; msgspec does it 6 to 15 times as fast on text and numbers, 1.3
-to 1.7 times on small records, the check of the classes included (``tests/backends/
-test_json_form.py`` pins what each writes; ``benchmarks/backend_speed.py`` measures the round
-trip).
+which msgspec refuses, is escaped by ``json.dumps`` as before. Both write compact JSON that parses
+to the same payload (``tests/backends/test_json_form.py``); msgspec, the check of the classes
+included, encodes text and floats about 7 to 9 times as fast as ``json.dumps`` and small records
+1.4 to 1.6 times, and parses them 2 to 6 and 1.5 to 1.8 times as fast as ``json.loads`` at 1 and
+10 MiB (``benchmarks/json_form.py``; docs/measured/json_form.md).
 
 Reading parses with msgspec; what it refuses (a number beyond a float's range, an escaped lone
 surrogate, which ``json.dumps`` writes) is parsed by ``json.loads``, so objects and rows written

@@ -26,7 +26,8 @@ request to look it up again). An object the ``encryption`` layer packed last has
 its AES-GCM tag, in the row's ``packed`` header, authenticates every byte of it instead (hashing
 the same bytes again would only cost time).
 
-The value is encoded to JSON once and streamed in 1 MiB chunks: each enabled packing layer
+The value is encoded to JSON once (``json_form.py``: msgspec, or ``json.dumps`` for what msgspec
+would write differently) and streamed in 1 MiB chunks: each enabled packing layer
 (``compression``, ``encryption``) packs a chunk in turn, then it is sent, and hashed (from 2 MiB on
 a thread beside the sending, ``checksums.py``). ``packed`` lists those layers' headers (codec; key
 id, nonce, tag), which reading undoes in reverse; the object holds bytes, never base64. Reading
