@@ -12,6 +12,9 @@ address, as the worker calls it), the row through JSON as the API server stores 
   the store's own fsspec client (``ObjectStoragePath.write_bytes``/``read_bytes``);
 - ``raw_json``: the same with the standard library's ``json.dumps``/``json.loads``, as the
   official backend and most task code encode JSON;
+- ``raw_checked``: ``raw`` plus the object_storage layer's checksum (BLAKE3, ``checksums.py``)
+  of the bytes before they are written and of the bytes read before they are parsed, one after
+  the other on the task's thread: the least a backend that checks its objects must do;
 - ``official``: apache-airflow-providers-common-io's ``XComObjectStorageBackend``, every value
   offloaded (threshold 0, no compression);
 - the layered backend from templates/ with each layer combination of ``COMBINATIONS``.
@@ -75,11 +78,13 @@ COMBINATIONS = {
     "+compression": "compression, object_storage",
     "+compression+encryption": "compression, encryption, object_storage",
 }
-COMPETITORS = ("raw", "raw_json", "official", *COMBINATIONS)
-# How each raw competitor makes the value's JSON bytes and the value of them again.
+COMPETITORS = ("raw", "raw_json", "raw_checked", "official", *COMBINATIONS)
+# How each raw competitor makes the value's JSON bytes and the value of them again, and whether
+# it checksums them as the object_storage layer does.
 RAW_CODECS = {
-    "raw": (msgspec.json.encode, msgspec.json.decode),
-    "raw_json": (lambda value: json.dumps(value).encode(), json.loads),
+    "raw": (msgspec.json.encode, msgspec.json.decode, False),
+    "raw_json": (lambda value: json.dumps(value).encode(), json.loads, False),
+    "raw_checked": (msgspec.json.encode, msgspec.json.decode, True),
 }
 SIZES = (1024, 1024**2, 10 * 1024**2, 100 * 1024**2)
 ADDRESS = {"dag_id": "bench", "run_id": "manual__1", "task_id": "produce", "map_index": -1}
@@ -236,11 +241,18 @@ def round_trip(name: str, base: str, value: object, key: str) -> tuple[object, s
     what the pull gave, and the URI of the object the push wrote."""
     if name in RAW_CODECS:
         from airflow.sdk import ObjectStoragePath
+        from xcom_backends.checksums import new_checksum
 
-        encode, parse = RAW_CODECS[name]
+        encode, parse, checked = RAW_CODECS[name]
         path = ObjectStoragePath(f"{base}/{name}/{key}.json")
-        path.write_bytes(encode(value))
-        return parse(path.read_bytes()), str(path)
+        data = encode(value)
+        digest = new_checksum(data).hexdigest() if checked else None
+        path.write_bytes(data)
+        del data
+        data = path.read_bytes()
+        if checked and new_checksum(data).hexdigest() != digest:
+            raise SystemExit(f"{name}: the object read back is not the one written")
+        return parse(data), str(path)
     if name == "official":
         from airflow.providers.common.io.xcom.backend import XComObjectStorageBackend as backend
     else:
@@ -354,16 +366,20 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
             for size in sizes:
                 cells = [f"{timed[size, name] * 1000:24.1f}" for name in COMPETITORS]
                 print(f"{size:>10} " + " ".join(cells))
-            print(f"\n{store}: {what}, ratios (layered / raw, layered / official)")
+            print(f"\n{store}: {what}, ratios (layered / raw, / raw_checked, / official)")
             for size in sizes:
                 raw, official = timed[size, "raw"], timed[size, "official"]
                 cells = [
                     f"{name} {timed[size, name] / raw:.2f}x raw "
+                    f"{timed[size, name] / timed[size, 'raw_checked']:.2f}x raw_checked "
                     f"{timed[size, name] / official:.2f}x official"
                     for name in COMBINATIONS
                 ]
-                others = f"raw_json {timed[size, 'raw_json'] / raw:.2f}x raw, official "
-                print(f"{size:>10}  {others}{official / raw:.2f}x raw | " + " | ".join(cells))
+                others = "".join(
+                    f"{name} {timed[size, name] / raw:.2f}x raw, "
+                    for name in COMPETITORS[1 : COMPETITORS.index("official") + 1]
+                )
+                print(f"{size:>10}  {others}| " + " | ".join(cells))
         measured = sizes_for_memory(sizes)
         if measured:
             print(f"\n{store}: peak memory of one round trip / the value's JSON size")
