@@ -377,7 +377,8 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
                 ]
                 others = "".join(
                     f"{name} {timed[size, name] / raw:.2f}x raw, "
-                    for name in COMPETITORS[1 : COMPETITORS.index("official") + 1]
+                    for name in COMPETITORS
+                    if name not in ("raw", *COMBINATIONS)
                 )
                 print(f"{size:>10}  {others}| " + " | ".join(cells))
         measured = sizes_for_memory(sizes)
