@@ -359,7 +359,8 @@ def read_packed(reference: dict, address: XComAddress, suffix: str, streams: lis
             "packing: the row was not written by this backend. Nothing was read; re-run the "
             "task that pushed it."
         )
-    # A cipher alone over an object no checksum thread reads may decrypt it where it was read.
+    # A cipher alone, over an object no checksum thread reads, decrypts straight into a buffer:
+    # the one a local file is read into (writable), else a new one (``_unpacked``).
     in_place = (
         checksum is None and len(streams) == 1 and getattr(streams[0], "unpacks_in_place", False)
     )
