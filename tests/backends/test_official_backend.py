@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -67,6 +68,24 @@ def forget_filesystems(stored_path: str) -> None:
     filesystem_class.clear_instance_cache()
 
 
+def wait_until_it_lands(stored_path: str, seconds: float = 30) -> None:
+    """Wait for the object at ``stored_path`` to exist, as a puller would find it.
+
+    gcsfs closes, and so uploads, a file the garbage collector finds on a thread of its own
+    (its ``GCSFile.__del__`` defers the close), after the collection has returned: under load the
+    pull in the same process came first and the backend returned the path string.
+    """
+    from airflow.sdk import ObjectStoragePath
+
+    deadline = time.monotonic() + seconds
+    while True:
+        forget_filesystems(stored_path)
+        if ObjectStoragePath(stored_path).exists():
+            return
+        assert time.monotonic() < deadline, f"{stored_path} was not written within {seconds} s"
+        time.sleep(0.1)
+
+
 def round_trip(backend, value, key="orders_summary_v1"):
     stored = json.loads(json.dumps(backend.serialize_value(value, key=key, **ADDRESS)))
     if isinstance(stored, str) and "://" in stored:
@@ -95,8 +114,8 @@ def test_threshold_offloads_large_values_and_stores_their_path(official):
 def test_compression_adds_a_suffix_and_reads_back(official):
     backend = official(threshold=0, compression="gzip")
     stored = backend.serialize_value({"rows": list(range(1000))}, key="orders_v1", **ADDRESS)
-    gc.collect()  # closes the inner file, which uploads it: see the next test
-    forget_filesystems(stored)
+    gc.collect()  # hands the inner file to gcsfs's closing thread: see the next test
+    wait_until_it_lands(stored)
     assert stored.endswith(".gz")
     assert backend.deserialize_value(SimpleNamespace(value=stored)) == {"rows": list(range(1000))}
 
@@ -118,8 +137,9 @@ def test_pitfall_compressed_gcs_push_is_lost_when_the_worker_exits(official):
     fs.open(compression=...) wraps the store's file in a GzipFile, whose close() leaves the inner
     file open (fsspec/filesystem_spec#1672); the file uploads when it is closed or collected. The
     first gcsfs file of a process sits in a reference cycle, so only the cyclic garbage collector
-    would close it, and a short task process exits before one runs. The row holds a path to
-    nothing and the puller silently receives the path string.
+    would find it, and gcsfs then closes it on a daemon thread of its own: a short task process
+    exits before either has run. The row holds a path to nothing and the puller silently receives
+    the path string.
     """
     backend = official(threshold=0, compression="gzip")
     child = subprocess.run(
