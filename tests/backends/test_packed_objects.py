@@ -89,7 +89,7 @@ def test_a_process_forked_after_a_large_pull_pulls_or_is_told_why_not(
     the child's hash waits forever). An object store's client cannot cross a fork: the child is
     told what to do."""
     layers(layer_names, object_storage_path=str(store_root / "xcom"))
-    # Compressed to about 0.4, the object is still large enough to be hashed on every core.
+    # Large enough that, compressed to about 0.4, the object is still hashed on every core.
     value = letters(3 * THREADED_CHECKSUM_BYTES)
     reference = store(value)
     assert reference["bytes"] >= THREADED_CHECKSUM_BYTES
