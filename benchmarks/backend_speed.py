@@ -2,6 +2,7 @@
 
     uv run python benchmarks/backend_speed.py [--rounds 3] [--trips 5]
         [--sizes 1024,1048576,...] [--stores s3,local] [--csv docs/measured/backend_speed.csv]
+        [--env NAME=VALUE ...]
 
 One round trip is what a push and a pull cost a task: ``serialize_value`` (with the XCom's
 address, as the worker calls it), the row through JSON as the API server stores it, and
@@ -37,6 +38,12 @@ trips (a task pushes and pulls once in a process of its own, with nothing of the
 allocated before); and the highest peak of the rounds. The two times are kept apart: one median
 over both fell among the later trips' slowest (a process's first two are the slow ones) and
 moved with ``--trips``.
+
+``--env NAME=VALUE`` (repeatable) sets a variable in every competitor's process, as a worker's
+environment would, for settings that act on the whole process: glibc's
+``MALLOC_TRIM_THRESHOLD_=131072`` measures what keeping the C library's trim threshold fixed does
+to the peak and the time (docs/measured/backend_speed_trim_threshold.csv). Each process reports
+the values it saw; a run stops if one differs.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
@@ -274,10 +281,11 @@ def start_store(store: str, home: Path) -> tuple[str, object | None]:
     return server.base_url, server
 
 
-def probe(name: str, base: str, size: int, trips: int) -> None:
+def probe(name: str, base: str, size: int, trips: int, environment: list[str]) -> None:
     """In a fresh process, as a task gets one: after one small round trip (imports, clients),
     ``trips`` round trips of a ``size`` value, timed; the first also gives the peak memory it
-    adds over the resident size before it, as a multiple of the value's JSON size."""
+    adds over the resident size before it, as a multiple of the value's JSON size. Reports the
+    values of the ``environment`` variables it ran with."""
     from airflow.sdk import ObjectStoragePath
 
     use_competitor(name, base)
@@ -298,7 +306,8 @@ def probe(name: str, base: str, size: int, trips: int) -> None:
         # Untimed: the next push writes a new object, as every run's push does (overwriting one
         # costs a local file its truncation, which the official backend's new names never pay).
         ObjectStoragePath(written).unlink()
-    print(json.dumps({"seconds": seconds, "peak_over_value": peak}))
+    seen = {variable: os.environ.get(variable) for variable in environment}
+    print(json.dumps({"seconds": seconds, "peak_over_value": peak, "environment": seen}))
 
 
 def resident_bytes(field: str) -> int:
@@ -309,12 +318,12 @@ def resident_bytes(field: str) -> int:
 
 
 def measured_rounds(
-    stores: dict[str, str], sizes: list[int], rounds: int, trips: int
+    stores: dict[str, str], sizes: list[int], rounds: int, trips: int, environment: dict[str, str]
 ) -> tuple[list[dict], dict[tuple, float]]:
     """Every competitor in a fresh process per store, size and round, in a shuffled order in
     every round: the median time of every process's trips after its first, the median of the
     processes' first trips (what a task pays: one push and one pull in a process of its own), the
-    highest peak memory of the rounds.
+    highest peak memory of the rounds. Every process runs with ``environment`` added to this one's.
 
     A process of its own per competitor, as each task has: in one shared process the large
     buffers one competitor frees change where glibc's allocator places the next one's (its
@@ -329,15 +338,21 @@ def measured_rounds(
                 order = list(COMPETITORS)
                 random.shuffle(order)
                 for name in order:
+                    command = [sys.executable, __file__, "--probe", name, base, str(size)]
                     probed = subprocess.run(
-                        [sys.executable, __file__, "--probe", name, base, str(size), str(trips)],
+                        [*command, str(trips), "--probe-env", *environment],
                         capture_output=True,
                         text=True,
                         check=False,
+                        env=os.environ | environment,
                     )
                     if probed.returncode:
                         raise SystemExit(f"{name} on {store} at {size} bytes:\n{probed.stderr}")
                     result = json.loads(probed.stdout.strip().splitlines()[-1])
+                    if result["environment"] != environment:
+                        raise SystemExit(
+                            f"{name} ran with {result['environment']}, not {environment}"
+                        )
                     key = (store, size, name)
                     seconds.setdefault(key, []).extend(result["seconds"][1:])
                     firsts.setdefault(key, []).append(result["seconds"][0])
@@ -390,17 +405,20 @@ def print_tables(rows: list[dict], memory: dict[tuple, float]) -> None:
                 print(f"{size:>10} " + " ".join(cells))
 
 
-def write_csv(path: Path, rows: list[dict], memory: dict[tuple, float], rounds: str) -> None:
+def write_csv(
+    path: Path, rows: list[dict], memory: dict[tuple, float], rounds: str, environment: str
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as out:
         writer = csv.DictWriter(
             out,
-            ["store", "bytes", "competitor", *TIMES, "rounds", "peak_over_value"],
+            ["store", "bytes", "competitor", *TIMES, "rounds", "peak_over_value", "environment"],
         )
         writer.writeheader()
         for row in rows:
             key = (row["store"], row["bytes"], row["competitor"])
-            writer.writerow(row | {"rounds": rounds, "peak_over_value": memory[key]})
+            extra = {"rounds": rounds, "peak_over_value": memory[key], "environment": environment}
+            writer.writerow(row | extra)
 
 
 def machine() -> str:
@@ -452,12 +470,14 @@ def write_markdown(csv_path: Path, path: Path) -> None:
         cells = [f"{float(cell[store, size, n]['peak_over_value']):.1f}x" for n in COMPETITORS]
         lines.append(f"| {store} | {human(size)} | " + " | ".join(cells) + " |")
     rounds, trips = rows[0]["rounds"].split("x")
+    environment = rows[0].get("environment")  # written by runs since --env
     lines += [
         "",
         f"Machine: {machine()}. {rounds} rounds, each a fresh process per store, size and "
         f"competitor in a shuffled order, with {trips} round trips in it: the median of the "
         "trips after each process's first, the median of the rounds' first trips, and the "
-        "highest peak of the rounds (their first trip's).",
+        "highest peak of the rounds (their first trip's)."
+        + (f" Every process ran with `{environment}` in its environment." if environment else ""),
     ]
     path.write_text("\n".join(lines) + "\n")
 
@@ -520,18 +540,32 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--replot", type=Path, help="only draw the plot from this CSV")
     parser.add_argument("--codecs", action="store_true", help="only time the codecs' levels")
     parser.add_argument("--checksums", action="store_true", help="only time the checksums")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set in every competitor's process, as a worker's environment would",
+    )
     parser.add_argument("--probe", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-env", nargs="*", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.trips < 2:
         parser.error("--trips must be at least 2: a process's first round trip is reported apart")
     if args.probe:
         name, base, size, trips = args.probe
-        probe(name, base, int(size), int(trips))
+        probe(name, base, int(size), int(trips), args.probe_env)
         return 0
     if args.replot:
         plot(args.replot, args.replot.with_suffix(".png"))
         write_markdown(args.replot, args.replot.with_suffix(".md"))
         return 0
+    environment = {}
+    for setting in args.env:
+        variable, equals, value = setting.partition("=")
+        if not variable or not equals:
+            parser.error(f"--env {setting!r}: give NAME=VALUE, e.g. MALLOC_TRIM_THRESHOLD_=131072")
+        environment[variable] = value
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.codecs:
         codec_table(sizes, args.rounds)
@@ -546,13 +580,14 @@ def main(argv: list[str]) -> int:
             for store in args.stores.split(","):
                 stores[store], server = start_store(store, Path(home))
                 servers += [server] if server else []
-            rows, memory = measured_rounds(stores, sizes, args.rounds, args.trips)
+            rows, memory = measured_rounds(stores, sizes, args.rounds, args.trips, environment)
         finally:
             for server in servers:
                 server.stop()
     print_tables(rows, memory)
     if args.csv:
-        write_csv(args.csv, rows, memory, f"{args.rounds}x{args.trips}")
+        settings = " ".join(f"{variable}={value}" for variable, value in environment.items())
+        write_csv(args.csv, rows, memory, f"{args.rounds}x{args.trips}", settings)
         plot(args.csv, args.csv.with_suffix(".png"))
         write_markdown(args.csv, args.csv.with_suffix(".md"))
     return 0

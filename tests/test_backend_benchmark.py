@@ -1,8 +1,9 @@
 """The backend benchmark the "Choosing a backend" page is drawn from runs from a clean clone.
 
 One small run on local files (every competitor, one round, two trips: a process's first and a
-later one): it must finish, write its CSV, table and plot where it is told, and leave every tracked
-file as it was.
+later one), with a variable set in every competitor's process (``--env``): it must finish, write
+its CSV, table and plot where it is told, say which environment they were measured in, and leave
+every tracked file as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     before = tracked_changes()
     figures = tmp_path / "speed.csv"
     small = ["--stores", "local", "--sizes", "1024", "--rounds", "1", "--trips", "2"]
+    small += ["--env", "MALLOC_TRIM_THRESHOLD_=131072"]
     run = subprocess.run(
         [sys.executable, str(BENCHMARK), *small, "--csv", str(figures)],
         capture_output=True,
@@ -43,7 +45,10 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     assert sorted(row["competitor"] for row in rows) == sorted(COMPETITORS)
     assert all(row["store"] == "local" and row["bytes"] == "1024" for row in rows)
     assert all(float(row[column]) > 0 for row in rows for column in TIMES)
+    # Each process reported the value it ran with; the run would have stopped on another one.
+    assert {row["environment"] for row in rows} == {"MALLOC_TRIM_THRESHOLD_=131072"}
     tables = figures.with_suffix(".md").read_text()
+    assert "Every process ran with `MALLOC_TRIM_THRESHOLD_=131072` in its environment." in tables
     assert "object_storage" in tables
     assert all(f"The {what}: push + pull" in tables for what in TIMES.values())
     assert figures.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
@@ -63,6 +68,18 @@ def test_a_run_of_one_trip_per_process_is_refused():
     assert (
         "--trips must be at least 2: a process's first round trip is reported apart" in run.stderr
     )
+
+
+def test_an_environment_setting_without_a_value_is_refused():
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--stores", "local", "--env", "MALLOC_TRIM_THRESHOLD_"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "--env 'MALLOC_TRIM_THRESHOLD_': give NAME=VALUE" in run.stderr
 
 
 def test_the_json_form_benchmark_times_every_kind_of_value():
