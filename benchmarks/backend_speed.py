@@ -40,10 +40,10 @@ over both fell among the later trips' slowest (a process's first two are the slo
 moved with ``--trips``.
 
 ``--env NAME=VALUE`` (repeatable) sets a variable in every competitor's process, as a worker's
-environment would, for settings that act on the whole process: glibc's
-``MALLOC_TRIM_THRESHOLD_=131072`` measures what keeping the C library's trim threshold fixed does
-to the peak and the time (docs/measured/backend_speed_trim_threshold.csv). Each process reports
-the values it saw; a run stops if one differs.
+environment would, for settings that act on the whole process: glibc's fixed thresholds
+(``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``) and what they do to the peak and the time
+(docs/measured/malloc_trim_*.csv). Each process reports the values it saw; a run stops if one
+differs.
 
 Prints the medians, the ratios to ``raw`` and to ``official``, and the memory multiples;
 ``--csv PATH`` also writes every figure there (the site's plot reads docs/measured/); nothing
