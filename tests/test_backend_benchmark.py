@@ -12,6 +12,8 @@ import csv
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks.backend_speed import COMPETITORS, TIMES
 from tests.harness.environment import REPO_ROOT
 
@@ -56,30 +58,27 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
     assert tracked_changes() == before
 
 
-def test_a_run_of_one_trip_per_process_is_refused():
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--trips", "1"],
+            "--trips must be at least 2: a process's first round trip is reported apart",
+        ),
+        (["--env", "MALLOC_TRIM_THRESHOLD_"], "--env 'MALLOC_TRIM_THRESHOLD_': give NAME=VALUE"),
+    ],
+    ids=["one-trip-per-process", "environment-setting-without-a-value"],
+)
+def test_a_run_that_could_not_measure_what_it_says_is_refused(arguments, message):
     run = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--stores", "local", "--trips", "1"],
+        [sys.executable, str(BENCHMARK), "--stores", "local", *arguments],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert run.returncode == 2
-    assert (
-        "--trips must be at least 2: a process's first round trip is reported apart" in run.stderr
-    )
-
-
-def test_an_environment_setting_without_a_value_is_refused():
-    run = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--stores", "local", "--env", "MALLOC_TRIM_THRESHOLD_"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 2
-    assert "--env 'MALLOC_TRIM_THRESHOLD_': give NAME=VALUE" in run.stderr
+    assert message in run.stderr
 
 
 def test_the_json_form_benchmark_times_every_kind_of_value():
