@@ -566,6 +566,10 @@ def main(argv: list[str]) -> int:
         if not variable or not equals:
             parser.error(f"--env {setting!r}: give NAME=VALUE, e.g. MALLOC_TRIM_THRESHOLD_=131072")
         environment[variable] = value
+    if environment and (args.codecs or args.checksums):
+        parser.error(
+            "--env sets the round trips' processes; --codecs and --checksums run in this one"
+        )
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.codecs:
         codec_table(sizes, args.rounds)

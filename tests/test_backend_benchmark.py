@@ -66,8 +66,12 @@ def test_a_small_run_writes_its_figures_where_asked_and_nothing_else(tmp_path):
             "--trips must be at least 2: a process's first round trip is reported apart",
         ),
         (["--env", "MALLOC_TRIM_THRESHOLD_"], "--env 'MALLOC_TRIM_THRESHOLD_': give NAME=VALUE"),
+        (
+            ["--codecs", "--env", "MALLOC_TRIM_THRESHOLD_=131072"],
+            "--env sets the round trips' processes; --codecs and --checksums run in this one",
+        ),
     ],
-    ids=["one-trip-per-process", "environment-setting-without-a-value"],
+    ids=["one-trip-per-process", "environment-setting-without-a-value", "environment-in-process"],
 )
 def test_a_run_that_could_not_measure_what_it_says_is_refused(arguments, message):
     run = subprocess.run(
